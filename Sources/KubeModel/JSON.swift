@@ -526,52 +526,71 @@ private struct JSONWriter {
         out.reserveCapacity(256)
     }
 
-    mutating func write(_ value: JSONValue, indent: Int) {
-        switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
-        case .double(let d): GoFloat.append(d, to: &out)
-        case .string(let s): writeString(s)
-        case .array(let elements):
-            guard !elements.isEmpty else {
-                out.append(contentsOf: "[]".utf8)
-                return
+    /// An open container: its remaining members are written one per step, so deep values never
+    /// recurse.
+    private enum Frame {
+        case array([JSONValue], next: Int)
+        case object(JSONObject, keys: [String]?, next: Int)
+    }
+
+    mutating func write(_ root: JSONValue, indent: Int) {
+        var stack: [Frame] = []
+        var pending: JSONValue? = root
+        while true {
+            if let value = pending {
+                pending = nil
+                switch value {
+                case .null: out.append(contentsOf: "null".utf8)
+                case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+                case .int(let i): out.append(contentsOf: String(i).utf8)
+                case .double(let d): GoFloat.append(d, to: &out)
+                case .string(let s): writeString(s)
+                case .array(let elements):
+                    if elements.isEmpty {
+                        out.append(contentsOf: "[]".utf8)
+                    } else {
+                        out.append(Byte.openBracket)
+                        stack.append(.array(elements, next: 0))
+                    }
+                case .object(let members):
+                    if members.isEmpty {
+                        out.append(contentsOf: "{}".utf8)
+                    } else {
+                        out.append(Byte.openBrace)
+                        let keys = sortKeys
+                            ? members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } : nil
+                        stack.append(.object(members, keys: keys, next: 0))
+                    }
+                }
             }
-            out.append(Byte.openBracket)
-            for (i, element) in elements.enumerated() {
-                if i > 0 { out.append(Byte.comma) }
-                newline(indent + 1)
-                write(element, indent: indent + 1)
-            }
-            newline(indent)
-            out.append(Byte.closeBracket)
-        case .object(let members):
-            guard !members.isEmpty else {
-                out.append(contentsOf: "{}".utf8)
-                return
-            }
-            out.append(Byte.openBrace)
-            var first = true
-            func member(_ key: String, _ value: JSONValue) {
-                if !first { out.append(Byte.comma) }
-                first = false
-                newline(indent + 1)
+            guard let frame = stack.popLast() else { return }
+            let depth = indent + stack.count + 1
+            switch frame {
+            case .array(let elements, let next):
+                if next == elements.count {
+                    newline(depth - 1)
+                    out.append(Byte.closeBracket)
+                    continue
+                }
+                if next > 0 { out.append(Byte.comma) }
+                newline(depth)
+                pending = elements[next]
+                stack.append(.array(elements, next: next + 1))
+            case .object(let members, let keys, let next):
+                if next == members.count {
+                    newline(depth - 1)
+                    out.append(Byte.closeBrace)
+                    continue
+                }
+                if next > 0 { out.append(Byte.comma) }
+                newline(depth)
+                let key = keys?[next] ?? members.keys[next]
                 writeString(key)
                 out.append(Byte.colon)
                 if pretty { out.append(Byte.space) }
-                write(value, indent: indent + 1)
+                pending = members[key]
+                stack.append(.object(members, keys: keys, next: next + 1))
             }
-            if sortKeys {
-                let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                for key in keys {
-                    if let value = members[key] { member(key, value) }
-                }
-            } else {
-                for (key, value) in members { member(key, value) }
-            }
-            newline(indent)
-            out.append(Byte.closeBrace)
         }
     }
 
