@@ -7,22 +7,17 @@ import KubeModel
 /// (apimachinery's `NestedInt64` / `NestedString`) report "missing" for a missing field or a null
 /// on the way, and an error for a present value of the wrong type.
 extension JSONValue {
-    /// The value at `path`, or `nil` when a key is missing or a value on the way is not an object.
-    func lenient(_ path: [String]) -> JSONValue? {
-        value(at: path)
-    }
-
     func lenientInt(_ path: String..., default defaultValue: Int64) -> Int64 {
-        guard let value = lenient(path) else { return defaultValue }
+        guard let value = value(at: path) else { return defaultValue }
         return value.kstatusInt ?? defaultValue
     }
 
     func lenientString(_ path: String..., default defaultValue: String) -> String {
-        lenient(path)?.stringValue ?? defaultValue
+        value(at: path)?.stringValue ?? defaultValue
     }
 
     func lenientBool(_ path: String..., default defaultValue: Bool) -> Bool {
-        lenient(path)?.boolValue ?? defaultValue
+        value(at: path)?.boolValue ?? defaultValue
     }
 
     /// An integer as the API server decodes it into an unstructured object (`int64`).

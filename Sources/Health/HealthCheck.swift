@@ -42,9 +42,10 @@ public struct ObjectIdentity: Sendable, Hashable, Comparable, CustomStringConver
     }
 }
 
-/// The statuses of a set of objects and their aggregate, as kstatus' aggregator computes it.
+/// The latest status of each object in a set, and their aggregate, as kstatus' status aggregator
+/// computes it (`NewAllCurrentAggregator` / `NewAllNotFoundAggregator`).
 public struct HealthCheck: Sendable, Hashable {
-    /// One object's result.
+    /// One object's latest result.
     public struct Entry: Sendable, Hashable {
         public var identity: ObjectIdentity
         public var result: HealthResult
@@ -55,34 +56,57 @@ public struct HealthCheck: Sendable, Hashable {
         }
     }
 
-    /// The results in the order they were added.
-    public private(set) var entries: [Entry]
+    /// The status every object should reach: ``KStatus/current`` when waiting for readiness,
+    /// ``KStatus/notFound`` when waiting for deletion.
+    public var desired: KStatus
+    /// One entry per object, in the order the objects were first added.
+    public private(set) var entries: [Entry] = []
+    private var positions: [ObjectIdentity: Int] = [:]
 
-    public init(entries: [Entry] = []) {
-        self.entries = entries
+    /// A check over `identities`, each ``KStatus/unknown`` (with an empty message) until recorded.
+    public init(expecting identities: some Sequence<ObjectIdentity> = [ObjectIdentity](), desired: KStatus = .current) {
+        self.desired = desired
+        for identity in identities {
+            record(HealthResult(status: .unknown, message: ""), for: identity)
+        }
     }
 
-    /// Adds the result for `identity`.
+    /// Sets the latest result for `identity`, replacing an earlier one.
     public mutating func record(_ result: HealthResult, for identity: ObjectIdentity) {
-        entries.append(Entry(identity: identity, result: result))
+        if let position = positions[identity] {
+            entries[position].result = result
+        } else {
+            positions[identity] = entries.count
+            entries.append(Entry(identity: identity, result: result))
+        }
     }
 
-    /// Computes and adds the result of an object that was read (``KStatusComputer/compute(_:now:)``).
+    /// Computes and records the result of an object that was read (``KStatusComputer/compute(_:now:)``).
     public mutating func record(object: JSONValue, now: Date = Date()) {
         record(KStatusComputer.compute(object, now: now), for: ObjectIdentity(of: object))
     }
 
-    /// The aggregate status (kstatus `AggregateStatus`): see ``aggregate(_:desired:)``.
-    public func aggregateStatus(desired: KStatus = .current) -> KStatus {
+    /// The latest result for `identity`, if recorded or expected.
+    public func result(for identity: ObjectIdentity) -> HealthResult? {
+        positions[identity].map { entries[$0].result }
+    }
+
+    /// The aggregate of all entries; see ``aggregate(_:desired:)``.
+    public var aggregateStatus: KStatus {
         Self.aggregate(entries.lazy.map(\.result.status), desired: desired)
     }
 
-    /// The entries whose status is not `desired`, in the order they were added.
-    public func pending(desired: KStatus = .current) -> [Entry] {
+    /// Whether every object has reached ``desired`` (the aggregator's `Completed`).
+    public var isComplete: Bool {
+        aggregateStatus == desired
+    }
+
+    /// The entries whose status is not ``desired``, in entry order.
+    public var pending: [Entry] {
         entries.filter { $0.result.status != desired }
     }
 
-    /// The entries whose status is ``KStatus/failed``.
+    /// The entries whose status is ``KStatus/failed``, in entry order.
     public var failed: [Entry] {
         entries.filter { $0.result.status == .failed }
     }

@@ -38,7 +38,7 @@ public struct HealthCondition: Sendable, Hashable, Codable {
 }
 
 /// What kstatus computes for one object: a status, a human message and the standard conditions.
-public struct HealthResult: Sendable, Hashable {
+public struct HealthResult: Sendable, Hashable, Codable {
     public var status: KStatus
     public var message: String
     /// One `Reconciling` condition for InProgress, one `Stalled` condition for Failed, empty otherwise.

@@ -185,7 +185,7 @@ extension KStatusComputer {
             let unscheduled = input.conditions.first { $0.type == "PodScheduled" && $0.status == "False" }
             if let unscheduled, unscheduled.reason == "Unschedulable" {
                 // A missing or unparsable creationTimestamp is Go's zero time (0001-01-01T00:00:00Z).
-                let created = object.lenient(["metadata", "creationTimestamp"])?.stringValue
+                let created = object[path: "metadata", "creationTimestamp"]?.stringValue
                     .flatMap(parseRFC3339) ?? goZeroTime
                 if input.now - scheduleWindowSeconds < created {
                     return .inProgress("PodNotScheduled", "Pod has not been scheduled")
