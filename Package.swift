@@ -42,10 +42,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Engines.
+        .target(name: "Health", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )
