@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "KubeModel", targets: ["KubeModel"]),
+        .library(name: "CEL", targets: ["CEL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,9 +32,12 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
+        // CEL: Common Expression Language for readiness expressions.
+        .target(name: "CEL", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "CELTests", dependencies: ["CEL"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )
