@@ -42,12 +42,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // CEL: Common Expression Language for readiness expressions.
+        .target(name: "CEL", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
         // Engines.
         .target(name: "Health", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "CELTests", dependencies: ["CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
