@@ -138,7 +138,7 @@ public struct JSONPatch: Sendable {
         case .test(let path, let expected):
             let actual = try get(path.tokens[...], in: document)
             guard actual == expected else {
-                throw PatchError(.testFailed, "value is \(describe(actual)), expected \(describe(expected))")
+                throw PatchError(.testFailed, "test failed: value is \(describe(actual)), expected \(describe(expected))")
             }
         }
     }
