@@ -114,6 +114,17 @@ struct PatchJSONPatchTests {
         #expect(error?.kind == .pathNotFound)
     }
 
+    @Test func moveAndCopyErrorsNameTheSource() {
+        let move = #expect(throws: PatchError.self) {
+            try apply([["op": "move", "from": "/x", "path": "/y"]], to: ["a": 1])
+        }
+        #expect(move?.description == "operation 0 (move /y): from /x: path not found")
+        let copy = #expect(throws: PatchError.self) {
+            try apply([["op": "copy", "from": "/a/0", "path": "/b"]], to: ["a": []])
+        }
+        #expect(copy?.description.hasPrefix("operation 0 (copy /b): from /a/0: path not found") == true)
+    }
+
     @Test func parseErrorsNameTheOperation() {
         let error = #expect(throws: PatchError.self) {
             try JSONPatch([["op": "add", "path": "/a", "value": 1], ["op": "frobnicate", "path": "/b"]])
