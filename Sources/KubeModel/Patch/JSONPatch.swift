@@ -124,22 +124,31 @@ public struct JSONPatch: Sendable {
             try replace(at: path.tokens[...], with: value, in: &document)
         case .move(let from, let to):
             if from == to {
-                _ = try get(from.tokens[...], in: document)
+                _ = try atSource(from) { () throws(PatchError) in try get(from.tokens[...], in: document) }
                 return
             }
             if from.isProperPrefix(of: to) {
                 throw PatchError(.invalidPatch, "cannot move \(from) into one of its own children")
             }
-            let value = try remove(at: from.tokens[...], in: &document)
+            let value = try atSource(from) { () throws(PatchError) in try remove(at: from.tokens[...], in: &document) }
             try add(value, at: to.tokens[...], in: &document)
         case .copy(let from, let to):
-            let value = try get(from.tokens[...], in: document)
+            let value = try atSource(from) { () throws(PatchError) in try get(from.tokens[...], in: document) }
             try add(value, at: to.tokens[...], in: &document)
         case .test(let path, let expected):
             let actual = try get(path.tokens[...], in: document)
             guard actual == expected else {
-                throw PatchError(.testFailed, "value is \(describe(actual)), expected \(describe(expected))")
+                throw PatchError(.testFailed, "test failed: value is \(describe(actual)), expected \(describe(expected))")
             }
+        }
+    }
+
+    /// Runs `body` on the `from` location of a move or copy, naming it in errors.
+    private static func atSource(_ from: JSONPointer, _ body: () throws(PatchError) -> JSONValue) throws(PatchError) -> JSONValue {
+        do {
+            return try body()
+        } catch let error {
+            throw PatchError(error.kind, "from \(from.description.isEmpty ? "\"\"" : from.description): \(error.message)")
         }
     }
 

@@ -3,8 +3,6 @@ struct JSONPointer: Hashable, Sendable, CustomStringConvertible {
     /// The unescaped reference tokens; empty for the whole document.
     let tokens: [String]
 
-    init(tokens: [String]) { self.tokens = tokens }
-
     /// Parses the string form: `""` is the whole document, otherwise every token is preceded by `/`,
     /// and `~1` / `~0` stand for `/` / `~`. Any other `~` sequence is an error.
     init(parsing text: String) throws(PatchError) {

@@ -8,6 +8,7 @@
 public struct PatchSchema: Sendable {
     /// An API group and kind, without version: patch metadata does not change between versions.
     public struct GroupKind: Hashable, Sendable, CustomStringConvertible {
+        /// The API group; empty for the core group.
         public var group: String
         public var kind: String
 
@@ -41,6 +42,7 @@ public struct PatchSchema: Sendable {
 
     /// Patch metadata of one field.
     public struct Field: Sendable {
+        /// How the value combines with the original.
         public var strategy: Strategy
         /// For merging lists of objects: the member identifying an element.
         public var mergeKey: String?
@@ -71,12 +73,14 @@ public struct PatchSchema: Sendable {
 
     /// The fields of an object type that carry patch metadata.
     public struct ObjectType: Sendable {
+        /// Patch metadata by JSON field name; fields not listed use the default strategy.
         public var fields: [String: Field]
 
         public init(_ fields: [String: Field] = [:]) {
             self.fields = fields
         }
 
+        /// The patch metadata of `field`, if any.
         public subscript(field: String) -> Field? {
             get { fields[field] }
             set { fields[field] = newValue }

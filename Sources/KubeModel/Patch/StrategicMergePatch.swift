@@ -14,6 +14,9 @@
 /// Objects of kinds the schema does not know (custom resources) are patched with JSON merge patch
 /// semantics: lists are replaced; the directives above still work.
 ///
+/// A top-level `$patch: delete` yields an empty object (kustomize instead drops the resource;
+/// callers emulating it check for the directive first).
+///
 /// Deliberate differences from apimachinery, all for patch content that has no counterpart in the
 /// original (new fields, new list elements, replaced lists): it is cleaned everywhere, as if merged
 /// into an empty value, so the result never carries directives or `null` members (apimachinery
@@ -138,7 +141,8 @@ private enum Merger {
             if let directive = object[patchDirective], directive.stringValue == "delete" { return nil }
             return .object(try mergeObject([:], object, type: field?.type, path: path))
         case .array(let list):
-            if let field, field.strategy == .merge {
+            // Primitive lists are kept as written (duplicates too, as apimachinery does).
+            if let field, field.strategy == .merge, list.contains(where: { $0.objectValue != nil }) {
                 return .array(try mergeList([], list, field: field, path: path))
             }
             var cleaned: [JSONValue] = []
