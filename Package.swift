@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "KubeModel", targets: ["KubeModel"]),
+        .library(name: "CEL", targets: ["CEL"]),
         .library(name: "StageSetAPI", targets: ["StageSetAPI"]),
     ],
     dependencies: [
@@ -32,11 +33,14 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
+        // CEL: Common Expression Language for readiness expressions.
+        .target(name: "CEL", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
         // API band.
         .target(
             name: "StageSetAPI",
             dependencies: [
                 "KubeModel",
+                "CEL",
                 .product(name: "Version", package: "Version"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -45,6 +49,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "CELTests", dependencies: ["CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
