@@ -76,8 +76,19 @@ public struct SourceReference: Codable, Sendable, Hashable, SchemaDescribed {
     /// `kind`, defaulted.
     public var effectiveKind: String { kind.flatMap { $0.isEmpty ? nil : $0 } ?? "ExternalArtifact" }
 
-    /// True when the reference names a producer object rather than a Flux source.
-    public var isProducer: Bool { !Self.directKinds.contains(effectiveKind) }
+    /// True when the reference names a producer object rather than a Flux source: any kind
+    /// outside ``directKinds``, or a direct kind under an API group other than Flux's.
+    public var isProducer: Bool {
+        guard Self.directKinds.contains(effectiveKind) else { return true }
+        let group = Self.group(ofAPIVersion: apiVersion ?? "")
+        return !(group.isEmpty || group == Self.fluxSourceGroup)
+    }
+
+    /// The group of an `apiVersion` (`""` for the core group or an empty value).
+    public static func group(ofAPIVersion apiVersion: String) -> String {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
 
     /// The `kind` default; `apiVersion` defaults to ``fluxSourceAPIVersion`` only for Flux kinds.
     public static let schemaDefaults: [String: JSONValue] = ["kind": "ExternalArtifact"]
@@ -194,7 +205,7 @@ public struct ReadyChecks: Codable, Sendable, Hashable {
 }
 
 /// Gates advancing past a healthy stage; with nothing set the stage advances once Ready.
-public struct Promotion: Codable, Sendable, Hashable {
+public struct Promotion: Codable, Sendable, Hashable, SchemaDescribed {
     /// Hold the rollout at this stage this long after it becomes Ready; no default (no soak).
     public var soak: GoDuration?
     /// Hold until `stagesetctl promote` stamps the promote annotation; default false.
@@ -212,8 +223,6 @@ public struct Promotion: Codable, Sendable, Hashable {
 
     public static let schemaDefaults: [String: JSONValue] = ["requireManualPromotion": false]
 }
-
-extension Promotion: SchemaDescribed {}
 
 /// Metric checks evaluated at a stage boundary.
 public struct PromotionAnalysis: Codable, Sendable, Hashable, SchemaDescribed {

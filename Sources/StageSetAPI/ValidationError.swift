@@ -62,6 +62,19 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 }
 
+/// Every error of one validation pass, in document order.
+public struct ValidationErrors: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The errors.
+    public var errors: [ValidationError]
+
+    public init(_ errors: [ValidationError]) {
+        self.errors = errors
+    }
+
+    /// One error per line.
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
 /// What operation specs need to know while validating.
 public struct ValidationContext: Sendable {
     /// Returns a message when a CEL expression does not compile (parse + check), `nil` when it does.

@@ -156,7 +156,7 @@ struct ValidationReport {
             }
         case .failure(let errors):
             invalid += 1
-            for error in errors {
+            for error in errors.errors {
                 let line = "\(location): StageSet \(name): \(error.description)"
                 problems.append(line)
                 lines.append(line)

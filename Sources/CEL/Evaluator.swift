@@ -1,0 +1,363 @@
+public import KubeModel
+
+/// Options for one evaluation.
+public struct CELEvaluationOptions: Sendable, Hashable {
+    /// Maximum evaluation cost: roughly one unit per evaluated node and comprehension step,
+    /// plus a share of the size of strings, lists and regular expression inputs handled.
+    public var costLimit: Int
+
+    public init(costLimit: Int = 10_000_000) {
+        self.costLimit = costLimit
+    }
+}
+
+extension CELExpression {
+    /// Evaluates the expression with CEL values bound to variable names.
+    public func evaluate(
+        _ bindings: [String: CELValue], options: CELEvaluationOptions = CELEvaluationOptions()
+    ) throws(CELError) -> CELValue {
+        var interpreter = Interpreter(bindings: bindings, costLimit: options.costLimit)
+        do throws(EvalFailure) {
+            return try interpreter.eval(root)
+        } catch {
+            throw CELError(
+                kind: error.isCostLimit ? .costLimit : .evaluation, message: error.message, offset: error.offset,
+                in: text)
+        }
+    }
+
+    /// Evaluates the expression with JSON documents (for example `metadata`, `spec`, `status`) bound to names.
+    public func evaluate(
+        json bindings: [String: JSONValue], options: CELEvaluationOptions = CELEvaluationOptions()
+    ) throws(CELError) -> CELValue {
+        try evaluate(bindings.mapValues(CELValue.init(json:)), options: options)
+    }
+
+    /// Evaluates the expression and requires a `bool` result.
+    public func evaluateBool(
+        json bindings: [String: JSONValue], options: CELEvaluationOptions = CELEvaluationOptions()
+    ) throws(CELError) -> Bool {
+        let value = try evaluate(json: bindings, options: options)
+        guard case .bool(let result) = value else {
+            throw CELError(
+                kind: .evaluation, message: "expression returned \(value.celType), want bool", offset: 0, in: text)
+        }
+        return result
+    }
+}
+
+/// An evaluation failure before it is positioned in the source.
+struct EvalFailure: Error {
+    let message: String
+    let offset: Int
+    var isCostLimit = false
+}
+
+/// Tree-walking evaluator with CEL's error-absorbing logic and a cost budget.
+struct Interpreter {
+    let bindings: [String: CELValue]
+    let costLimit: Int
+    private(set) var cost = 0
+    private var locals: [(name: String, value: CELValue)] = []
+    var regexCache: [String: RE2Regex] = [:]
+
+    init(bindings: [String: CELValue], costLimit: Int) {
+        self.bindings = bindings
+        self.costLimit = costLimit
+    }
+
+    mutating func charge(_ units: Int, at offset: Int) throws(EvalFailure) {
+        cost += max(0, units)
+        if cost > costLimit {
+            throw EvalFailure(message: "operation cancelled: actual cost limit exceeded", offset: offset, isCostLimit: true)
+        }
+    }
+
+    static let typeNames: [String: CELType] = [
+        "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string, "bytes": .bytes,
+        "list": .list, "map": .map, "null_type": .null, "type": .type,
+        "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
+    ]
+
+    private func local(_ name: String) -> CELValue? {
+        for entry in locals.reversed() where entry.name == name { return entry.value }
+        return nil
+    }
+
+    /// Resolves a possibly qualified name against variables and type names.
+    private func global(_ name: String) -> CELValue? {
+        if let value = bindings[name] { return value }
+        if let type = Interpreter.typeNames[name] { return .type(type) }
+        return nil
+    }
+
+    /// The identifiers of a pure selection chain `a.b.c`, with whether it was written rooted.
+    private func nameChain(_ expr: Expr) -> (names: [String], rooted: Bool)? {
+        var names: [String] = []
+        var current = expr
+        while true {
+            switch current.kind {
+            case .select(let operand, let field, false):
+                names.append(field)
+                current = operand
+            case .identifier(let name, let rooted):
+                names.append(name)
+                return (names.reversed(), rooted)
+            default:
+                return nil
+            }
+        }
+    }
+
+    mutating func eval(_ expr: Expr) throws(EvalFailure) -> CELValue {
+        try charge(1, at: expr.offset)
+        switch expr.kind {
+        case .literal(let value):
+            return value
+        case .identifier(let name, let rooted):
+            if !rooted, let value = local(name) { return value }
+            if let value = global(name) { return value }
+            throw EvalFailure(message: "undeclared reference to '\(name)'", offset: expr.offset)
+        case .select(let operand, let field, let testOnly):
+            if !testOnly, let (names, rooted) = nameChain(expr), rooted || local(names[0]) == nil {
+                return try resolveQualified(names, at: expr.offset)
+            }
+            let base = try eval(operand)
+            return try select(base, field: field, testOnly: testOnly, at: expr.offset)
+        case .call(let function, let targetExpr, let argumentExprs):
+            let target: CELValue? = if let targetExpr { try eval(targetExpr) } else { nil }
+            var arguments: [CELValue] = []
+            arguments.reserveCapacity(argumentExprs.count)
+            for argument in argumentExprs { arguments.append(try eval(argument)) }
+            return try call(function, target: target, arguments, at: expr.offset)
+        case .index(let operandExpr, let keyExpr):
+            let operand = try eval(operandExpr)
+            let key = try eval(keyExpr)
+            return try index(operand, key, at: expr.offset)
+        case .list(let elementExprs):
+            var elements: [CELValue] = []
+            elements.reserveCapacity(elementExprs.count)
+            for element in elementExprs { elements.append(try eval(element)) }
+            return .list(elements)
+        case .map(let entries):
+            var map = CELMap()
+            for entry in entries {
+                let key = try eval(entry.key)
+                let value = try eval(entry.value)
+                do throws(CELMapError) {
+                    try map.insert(key, value)
+                } catch .repeatedKey {
+                    throw EvalFailure(message: "Failed with repeated key", offset: entry.key.offset)
+                } catch {
+                    throw EvalFailure(message: "unsupported key type: \(key.celType)", offset: entry.key.offset)
+                }
+            }
+            return .map(map)
+        case .message(let typeName, _):
+            throw EvalFailure(message: "unknown type: \(typeName) (message construction is unsupported)", offset: expr.offset)
+        case .not(let operandExpr):
+            guard case .bool(let b) = try eval(operandExpr) else {
+                throw noOverload("!_", at: expr.offset)
+            }
+            return .bool(!b)
+        case .negate(let operandExpr):
+            switch try eval(operandExpr) {
+            case .int(let i):
+                guard i != .min else { throw EvalFailure(message: "integer overflow", offset: expr.offset) }
+                return .int(-i)
+            case .double(let d): return .double(-d)
+            default: throw noOverload("-_", at: expr.offset)
+            }
+        case .binary(let op, let lhsExpr, let rhsExpr):
+            let lhs = try eval(lhsExpr)
+            let rhs = try eval(rhsExpr)
+            return try binary(op, lhs, rhs, at: expr.offset)
+        case .and(let lhsExpr, let rhsExpr):
+            return try logical(lhsExpr, rhsExpr, absorbing: false, name: "_&&_", at: expr.offset)
+        case .or(let lhsExpr, let rhsExpr):
+            return try logical(lhsExpr, rhsExpr, absorbing: true, name: "_||_", at: expr.offset)
+        case .conditional(let conditionExpr, let thenExpr, let elseExpr):
+            guard case .bool(let condition) = try eval(conditionExpr) else {
+                throw noOverload("_?_:_", at: expr.offset)
+            }
+            return try eval(condition ? thenExpr : elseExpr)
+        case .comprehension(let comprehension):
+            return try comprehend(comprehension, at: expr.offset)
+        }
+    }
+
+    func noOverload(_ function: String, _ values: CELValue..., at offset: Int) -> EvalFailure {
+        let types = values.map(\.celType.name).joined(separator: ", ")
+        let suffix = values.isEmpty ? "" : " applied to (\(types))"
+        return EvalFailure(message: "no such overload: \(function)\(suffix)", offset: offset)
+    }
+
+    private mutating func resolveQualified(_ names: [String], at offset: Int) throws(EvalFailure) -> CELValue {
+        for prefix in stride(from: names.count, through: 1, by: -1) {
+            let name = names[0..<prefix].joined(separator: ".")
+            guard let value = global(name) else { continue }
+            var result = value
+            for field in names[prefix...] {
+                result = try select(result, field: field, testOnly: false, at: offset)
+            }
+            return result
+        }
+        throw EvalFailure(message: "undeclared reference to '\(names[0])'", offset: offset)
+    }
+
+    /// `&&` and `||` with commutative error absorption: the absorbing value wins over an error.
+    private mutating func logical(
+        _ lhsExpr: Expr, _ rhsExpr: Expr, absorbing: Bool, name: String, at offset: Int
+    ) throws(EvalFailure) -> CELValue {
+        var firstError: EvalFailure?
+        do throws(EvalFailure) {
+            switch try eval(lhsExpr) {
+            case .bool(let b) where b == absorbing: return .bool(absorbing)
+            case .bool: break
+            default: firstError = noOverload(name, at: offset)
+            }
+        } catch {
+            if error.isCostLimit { throw error }
+            firstError = error
+        }
+        do throws(EvalFailure) {
+            switch try eval(rhsExpr) {
+            case .bool(let b) where b == absorbing: return .bool(absorbing)
+            case .bool:
+                if let firstError { throw firstError }
+                return .bool(!absorbing)
+            default:
+                throw firstError ?? noOverload(name, at: offset)
+            }
+        } catch {
+            if error.isCostLimit { throw error }
+            throw firstError ?? error
+        }
+    }
+
+    // MARK: Selection and indexing
+
+    mutating func select(_ base: CELValue, field: String, testOnly: Bool, at offset: Int) throws(EvalFailure) -> CELValue {
+        switch base {
+        case .map(let map):
+            if testOnly { return .bool(map[field] != nil) }
+            guard let value = map[field] else {
+                throw EvalFailure(message: "no such key: \(field)", offset: offset)
+            }
+            return value
+        default:
+            throw EvalFailure(
+                message: "type '\(base.celType)' does not support field selection", offset: offset)
+        }
+    }
+
+    func index(_ operand: CELValue, _ key: CELValue, at offset: Int) throws(EvalFailure) -> CELValue {
+        switch operand {
+        case .list(let elements):
+            let position: Int64
+            switch key {
+            case .int(let i): position = i
+            case .uint(let u):
+                guard u <= UInt64(Int64.max) else { throw indexError(key, count: elements.count, at: offset) }
+                position = Int64(u)
+            case .double(let d):
+                guard d.rounded(.towardZero) == d, let i = Int64(exactly: d) else {
+                    throw EvalFailure(message: "unsupported index value: \(d)", offset: offset)
+                }
+                position = i
+            default:
+                throw noOverload("_[_]", operand, key, at: offset)
+            }
+            guard position >= 0, position < Int64(elements.count) else {
+                throw indexError(key, count: elements.count, at: offset)
+            }
+            return elements[Int(position)]
+        case .map(let map):
+            switch key {
+            case .bool, .int, .uint, .string, .double: break
+            default: throw noOverload("_[_]", operand, key, at: offset)
+            }
+            guard let value = map[key] else {
+                throw EvalFailure(message: "no such key: \(key.literalDescription)", offset: offset)
+            }
+            return value
+        default:
+            throw noOverload("_[_]", operand, key, at: offset)
+        }
+    }
+
+    private func indexError(_ key: CELValue, count: Int, at offset: Int) -> EvalFailure {
+        EvalFailure(message: "index out of range: \(key.literalDescription) (size \(count))", offset: offset)
+    }
+
+    // MARK: Comprehensions
+
+    private mutating func comprehend(_ c: Comprehension, at offset: Int) throws(EvalFailure) -> CELValue {
+        let range = try eval(c.range)
+        let items: [CELValue]
+        switch range {
+        case .list(let elements): items = elements
+        case .map(let map): items = map.entries.map(\.key)
+        default:
+            throw EvalFailure(message: "cannot iterate over value of type '\(range.celType)'", offset: offset)
+        }
+        locals.append((c.variable, .null))
+        defer { locals.removeLast() }
+        let slot = locals.count - 1
+
+        switch c.kind {
+        case .all, .exists:
+            let absorbing = c.kind == .exists
+            var firstError: EvalFailure?
+            for item in items {
+                try charge(1, at: offset)
+                locals[slot].value = item
+                do throws(EvalFailure) {
+                    guard let predicate = c.predicate else { break }
+                    switch try eval(predicate) {
+                    case .bool(let b) where b == absorbing: return .bool(absorbing)
+                    case .bool: break
+                    case let other:
+                        if firstError == nil { firstError = noOverload(absorbing ? "_||_" : "_&&_", other, at: offset) }
+                    }
+                } catch {
+                    if error.isCostLimit { throw error }
+                    if firstError == nil { firstError = error }
+                }
+            }
+            if let firstError { throw firstError }
+            return .bool(!absorbing)
+        case .existsOne:
+            var count = 0
+            for item in items {
+                try charge(1, at: offset)
+                locals[slot].value = item
+                guard let predicate = c.predicate else { break }
+                switch try eval(predicate) {
+                case .bool(let b): if b { count += 1 }
+                case let other: throw noOverload("_?_:_", other, at: offset)
+                }
+            }
+            return .bool(count == 1)
+        case .map, .filter:
+            var results: [CELValue] = []
+            for item in items {
+                try charge(1, at: offset)
+                locals[slot].value = item
+                if let predicate = c.predicate {
+                    switch try eval(predicate) {
+                    case .bool(let keep): if !keep { continue }
+                    case let other: throw noOverload("_?_:_", other, at: offset)
+                    }
+                }
+                if let transform = c.transform {
+                    results.append(try eval(transform))
+                } else {
+                    results.append(item)
+                }
+                try charge(1, at: offset)
+            }
+            return .list(results)
+        }
+    }
+}

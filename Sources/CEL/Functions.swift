@@ -1,0 +1,364 @@
+import Foundation
+
+/// The standard function library plus the Kubernetes `strings` and `lists` extensions.
+extension Interpreter {
+    mutating func call(
+        _ function: String, target: CELValue?, _ arguments: [CELValue], at offset: Int
+    ) throws(EvalFailure) -> CELValue {
+        if let target {
+            return try receiverCall(function, target, arguments, at: offset)
+        }
+        switch (function, arguments.count) {
+        case ("size", 1): return try size(arguments[0], at: offset)
+        case ("type", 1): return .type(arguments[0].celType)
+        case ("dyn", 1): return arguments[0]
+        case ("int", 1): return try convertToInt(arguments[0], at: offset)
+        case ("uint", 1): return try convertToUint(arguments[0], at: offset)
+        case ("double", 1): return try convertToDouble(arguments[0], at: offset)
+        case ("string", 1): return try convertToString(arguments[0], at: offset)
+        case ("bool", 1): return try convertToBool(arguments[0], at: offset)
+        case ("bytes", 1): return try convertToBytes(arguments[0], at: offset)
+        case ("timestamp", 1): return try convertToTimestamp(arguments[0], at: offset)
+        case ("duration", 1): return try convertToDuration(arguments[0], at: offset)
+        case ("matches", 2): return try receiverCall("matches", arguments[0], [arguments[1]], at: offset)
+        default:
+            throw EvalFailure(message: "no such overload: \(function)/\(arguments.count)", offset: offset)
+        }
+    }
+
+    private mutating func receiverCall(
+        _ function: String, _ target: CELValue, _ arguments: [CELValue], at offset: Int
+    ) throws(EvalFailure) -> CELValue {
+        switch (target, function, arguments.count) {
+        case (_, "size", 0): return try size(target, at: offset)
+        case (.string(let s), _, _):
+            return try stringFunction(function, s, arguments, at: offset)
+        case (.timestamp(let t), _, 0), (.timestamp(let t), _, 1):
+            return try timestampAccessor(function, t, arguments.first, at: offset)
+        case (.duration(let d), _, 0):
+            switch function {
+            case "getHours": return .int(d / 3_600_000_000_000)
+            case "getMinutes": return .int(d / 60_000_000_000)
+            case "getSeconds": return .int(d / 1_000_000_000)
+            case "getMilliseconds": return .int(d % 1_000_000_000 / 1_000_000)
+            default: break
+            }
+        case (.list(let elements), _, _):
+            return try listFunction(function, elements, arguments, at: offset)
+        default: break
+        }
+        throw noOverload(function, [target] + arguments, at: offset)
+    }
+
+    func noOverload(_ function: String, _ values: [CELValue], at offset: Int) -> EvalFailure {
+        let types = values.map(\.celType.name).joined(separator: ", ")
+        return EvalFailure(message: "no such overload: \(function) applied to (\(types))", offset: offset)
+    }
+
+    private func size(_ value: CELValue, at offset: Int) throws(EvalFailure) -> CELValue {
+        switch value {
+        case .string(let s): return .int(Int64(s.unicodeScalars.count))
+        case .bytes(let b): return .int(Int64(b.count))
+        case .list(let l): return .int(Int64(l.count))
+        case .map(let m): return .int(Int64(m.count))
+        default: throw noOverload("size", [value], at: offset)
+        }
+    }
+
+    // MARK: Strings
+
+    private mutating func stringFunction(
+        _ function: String, _ s: String, _ arguments: [CELValue], at offset: Int
+    ) throws(EvalFailure) -> CELValue {
+        try charge(s.utf8.count / 10, at: offset)
+        let fail = noOverload(function, [.string(s)] + arguments, at: offset)
+        func stringArgument(_ index: Int) throws(EvalFailure) -> String {
+            guard index < arguments.count, case .string(let value) = arguments[index] else { throw fail }
+            return value
+        }
+        func intArgument(_ index: Int) throws(EvalFailure) -> Int64 {
+            guard index < arguments.count, case .int(let value) = arguments[index] else { throw fail }
+            return value
+        }
+        switch (function, arguments.count) {
+        case ("contains", 1):
+            let needle = try stringArgument(0)
+            return .bool(ScalarText(s).find(ScalarText(needle), from: 0) != nil)
+        case ("startsWith", 1):
+            return .bool(s.unicodeScalars.starts(with: try stringArgument(0).unicodeScalars))
+        case ("endsWith", 1):
+            return .bool(s.unicodeScalars.reversed().starts(with: try stringArgument(0).unicodeScalars.reversed()))
+        case ("matches", 1):
+            let pattern = try stringArgument(0)
+            let regex: RE2Regex
+            if let cached = regexCache[pattern] {
+                regex = cached
+            } else {
+                do {
+                    regex = try RE2Regex(pattern)
+                } catch {
+                    throw EvalFailure(message: "invalid regular expression: \(error.message)", offset: offset)
+                }
+                if regexCache.count < 64 { regexCache[pattern] = regex }
+            }
+            try charge(s.unicodeScalars.count * max(1, regex.programSize) / 10, at: offset)
+            return .bool(regex.matches(s))
+        case ("charAt", 1):
+            let text = ScalarText(s)
+            let i = try intArgument(0)
+            guard i >= 0, i <= Int64(text.count) else { throw rangeError(i, at: offset) }
+            return .string(i == Int64(text.count) ? "" : text.string(Int(i)..<Int(i) + 1))
+        case ("indexOf", 1), ("indexOf", 2):
+            let text = ScalarText(s)
+            let needle = ScalarText(try stringArgument(0))
+            let start = arguments.count == 2 ? try intArgument(1) : 0
+            guard start >= 0, start <= Int64(text.count) else { throw rangeError(start, at: offset) }
+            return .int(Int64(text.find(needle, from: Int(start)) ?? -1))
+        case ("lastIndexOf", 1), ("lastIndexOf", 2):
+            let text = ScalarText(s)
+            let needle = ScalarText(try stringArgument(0))
+            let last = arguments.count == 2 ? try intArgument(1) : Int64(text.count)
+            guard last >= 0, last <= Int64(text.count) else { throw rangeError(last, at: offset) }
+            return .int(Int64(text.findLast(needle, startingAtOrBefore: Int(last)) ?? -1))
+        case ("lowerAscii", 0):
+            return .string(String(String.UnicodeScalarView(s.unicodeScalars.map { c in
+                ("A"..."Z").contains(c) ? Unicode.Scalar(c.value + 32) ?? c : c
+            })))
+        case ("upperAscii", 0):
+            return .string(String(String.UnicodeScalarView(s.unicodeScalars.map { c in
+                ("a"..."z").contains(c) ? Unicode.Scalar(c.value - 32) ?? c : c
+            })))
+        case ("replace", 2), ("replace", 3):
+            let old = ScalarText(try stringArgument(0))
+            let new = try stringArgument(1)
+            let limit = arguments.count == 3 ? try intArgument(2) : -1
+            return .string(ScalarText(s).replacing(old, with: new, limit: limit))
+        case ("split", 1), ("split", 2):
+            let separator = ScalarText(try stringArgument(0))
+            let limit = arguments.count == 2 ? try intArgument(1) : -1
+            return .list(ScalarText(s).split(separator, limit: limit).map { .string($0) })
+        case ("substring", 1), ("substring", 2):
+            let text = ScalarText(s)
+            let start = try intArgument(0)
+            let end = arguments.count == 2 ? try intArgument(1) : Int64(text.count)
+            guard start >= 0, start <= Int64(text.count) else { throw rangeError(start, at: offset) }
+            guard end >= 0, end <= Int64(text.count) else { throw rangeError(end, at: offset) }
+            guard start <= end else {
+                throw EvalFailure(message: "invalid substring range. start: \(start), end: \(end)", offset: offset)
+            }
+            return .string(text.string(Int(start)..<Int(end)))
+        case ("trim", 0):
+            let scalars = Array(s.unicodeScalars)
+            var low = 0
+            var high = scalars.count
+            while low < high, scalars[low].properties.isWhitespace { low += 1 }
+            while high > low, scalars[high - 1].properties.isWhitespace { high -= 1 }
+            return .string(String(String.UnicodeScalarView(scalars[low..<high])))
+        case ("reverse", 0):
+            return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
+        default:
+            throw fail
+        }
+    }
+
+    private func rangeError(_ index: Int64, at offset: Int) -> EvalFailure {
+        EvalFailure(message: "index out of range: \(index)", offset: offset)
+    }
+
+    // MARK: Lists
+
+    private mutating func listFunction(
+        _ function: String, _ elements: [CELValue], _ arguments: [CELValue], at offset: Int
+    ) throws(EvalFailure) -> CELValue {
+        try charge(elements.count / 10, at: offset)
+        switch (function, arguments.count) {
+        case ("join", 0), ("join", 1):
+            var separator = ""
+            if arguments.count == 1 {
+                guard case .string(let s) = arguments[0] else { break }
+                separator = s
+            }
+            var parts: [String] = []
+            for element in elements {
+                guard case .string(let s) = element else {
+                    throw noOverload("join", [.list(elements)] + arguments, at: offset)
+                }
+                parts.append(s)
+            }
+            return .string(parts.joined(separator: separator))
+        case ("indexOf", 1):
+            return .int(Int64(elements.firstIndex { $0 == arguments[0] } ?? -1))
+        case ("lastIndexOf", 1):
+            return .int(Int64(elements.lastIndex { $0 == arguments[0] } ?? -1))
+        case ("isSorted", 0):
+            for i in elements.indices.dropFirst() {
+                if let order = try compare(elements[i - 1], elements[i], name: "isSorted", at: offset), order > 0 {
+                    return .bool(false)
+                }
+            }
+            return .bool(true)
+        case ("min", 0), ("max", 0):
+            guard var best = elements.first else {
+                throw EvalFailure(message: "\(function) called on an empty list", offset: offset)
+            }
+            for element in elements.dropFirst() {
+                guard let order = try compare(element, best, name: function, at: offset) else { continue }
+                if function == "min" ? order < 0 : order > 0 { best = element }
+            }
+            return best
+        case ("sum", 0):
+            guard var total = elements.first else { return .int(0) }
+            for element in elements.dropFirst() {
+                total = try binary(.add, total, element, at: offset)
+            }
+            return total
+        default: break
+        }
+        throw noOverload(function, [.list(elements)] + arguments, at: offset)
+    }
+
+    // MARK: Timestamps
+
+    private func timestampAccessor(
+        _ function: String, _ t: CELTimestamp, _ zone: CELValue?, at offset: Int
+    ) throws(EvalFailure) -> CELValue {
+        var utcOffset: Int64 = 0
+        if let zone {
+            guard case .string(let name) = zone else { throw noOverload(function, [.timestamp(t), zone], at: offset) }
+            guard let seconds = timeZoneOffset(name, at: t) else {
+                throw EvalFailure(message: "unknown timezone: \(name)", offset: offset)
+            }
+            utcOffset = seconds
+        }
+        let local = t.seconds + utcOffset
+        let days = floorDiv(local, 86_400)
+        let secondOfDay = local - days * 86_400
+        let (year, month, day) = Civil.date(days: days)
+        switch function {
+        case "getFullYear": return .int(year)
+        case "getMonth": return .int(month - 1)
+        case "getDate": return .int(day)
+        case "getDayOfMonth": return .int(day - 1)
+        case "getDayOfYear": return .int(days - Civil.days(year: year, month: 1, day: 1))
+        case "getDayOfWeek":
+            // 1970-01-01 was a Thursday (4); Sunday is 0.
+            return .int(((days % 7) + 11) % 7)
+        case "getHours": return .int(secondOfDay / 3600)
+        case "getMinutes": return .int(secondOfDay / 60 % 60)
+        case "getSeconds": return .int(secondOfDay % 60)
+        case "getMilliseconds": return .int(Int64(t.nanos) / 1_000_000)
+        default: throw noOverload(function, [.timestamp(t)] + (zone.map { [$0] } ?? []), at: offset)
+        }
+    }
+
+    /// Seconds east of UTC for `[+-]HH:MM` or an IANA time zone name at instant `t`.
+    private func timeZoneOffset(_ name: String, at t: CELTimestamp) -> Int64? {
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 2 {
+            var hours = parts[0]
+            var sign: Int64 = 1
+            if hours.first == "-" || hours.first == "+" {
+                sign = hours.first == "-" ? -1 : 1
+                hours = hours.dropFirst()
+            }
+            guard hours.count <= 2, parts[1].count == 2, let h = Int64(hours), let m = Int64(parts[1]),
+                hours.allSatisfy(\.isASCII), h < 24, m < 60
+            else { return nil }
+            return sign * (h * 3600 + m * 60)
+        }
+        guard let zone = TimeZone(identifier: name) else { return nil }
+        return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t.seconds))))
+    }
+}
+
+/// A string as an array of Unicode scalars, for code-point indexed operations.
+struct ScalarText {
+    let scalars: [Unicode.Scalar]
+    init(_ s: String) { scalars = Array(s.unicodeScalars) }
+    var count: Int { scalars.count }
+
+    func string(_ range: Range<Int>) -> String {
+        String(String.UnicodeScalarView(scalars[range]))
+    }
+
+    private func matches(_ needle: ScalarText, at position: Int) -> Bool {
+        guard position + needle.count <= count else { return false }
+        for k in 0..<needle.count where scalars[position + k] != needle.scalars[k] { return false }
+        return true
+    }
+
+    func find(_ needle: ScalarText, from start: Int) -> Int? {
+        guard needle.count <= count - start else { return nil }
+        for position in start...(count - needle.count) where matches(needle, at: position) { return position }
+        return nil
+    }
+
+    func findLast(_ needle: ScalarText, startingAtOrBefore last: Int) -> Int? {
+        var position = min(last, count - needle.count)
+        while position >= 0 {
+            if matches(needle, at: position) { return position }
+            position -= 1
+        }
+        return nil
+    }
+
+    /// Go's `strings.Replace`: an empty `old` inserts `new` around every code point.
+    func replacing(_ old: ScalarText, with new: String, limit: Int64) -> String {
+        var out = String.UnicodeScalarView()
+        let replacement = new.unicodeScalars
+        var remaining = limit
+        var position = 0
+        if old.count == 0 {
+            while position <= count {
+                if remaining != 0 {
+                    out.append(contentsOf: replacement)
+                    remaining -= 1
+                }
+                if position < count { out.append(scalars[position]) }
+                position += 1
+            }
+            return String(out)
+        }
+        while position < count {
+            if remaining != 0, matches(old, at: position) {
+                out.append(contentsOf: replacement)
+                position += old.count
+                remaining -= 1
+            } else {
+                out.append(scalars[position])
+                position += 1
+            }
+        }
+        return String(out)
+    }
+
+    /// Go's `strings.SplitN`: limit 0 gives no parts, negative means all.
+    func split(_ separator: ScalarText, limit: Int64) -> [String] {
+        if limit == 0 { return [] }
+        var parts: [String] = []
+        if separator.count == 0 {
+            for (i, scalar) in scalars.enumerated() {
+                if limit > 0, Int64(parts.count) == limit - 1 {
+                    parts.append(string(i..<count))
+                    return parts
+                }
+                parts.append(String(scalar))
+            }
+            return parts
+        }
+        var start = 0
+        var position = 0
+        while position + separator.count <= count {
+            if limit > 0, Int64(parts.count) == limit - 1 { break }
+            if matches(separator, at: position) {
+                parts.append(string(start..<position))
+                position += separator.count
+                start = position
+            } else {
+                position += 1
+            }
+        }
+        parts.append(string(start..<count))
+        return parts
+    }
+}
