@@ -28,10 +28,11 @@ struct StreamDecoder {
         case collection(JSONValue, size: Int)
     }
 
+    /// An open collection. Its members wait in the decoder's shared scratch buffers (from
+    /// `firstMember` on), so each collection is allocated once, at its exact size, when it closes.
     private struct Frame {
         var isMapping: Bool
-        var array: [JSONValue] = []
-        var object: JSONObject = [:]
+        var firstMember: Int
         /// The key awaiting its value.
         var key: String?
         /// A `<<` key awaits its value.
@@ -46,6 +47,10 @@ struct StreamDecoder {
 
     private let limits: YAML.Limits
     private var stack: [Frame] = []
+    /// Members of the open sequences, innermost last.
+    private var elements: [JSONValue] = []
+    /// Members of the open mappings, innermost last, in assignment order (duplicates and merges included).
+    private var members: [(key: String, value: JSONValue)] = []
     private var anchors: [String: Anchor] = [:]
     private var nodes = 0
     private var root: JSONValue = .null
@@ -69,6 +74,8 @@ struct StreamDecoder {
                 return documents
             case YAML_DOCUMENT_START_EVENT:
                 stack.removeAll(keepingCapacity: true)
+                elements.removeAll(keepingCapacity: true)
+                members.removeAll(keepingCapacity: true)
                 anchors.removeAll()
                 nodes = 0
                 root = .null
@@ -151,13 +158,25 @@ struct StreamDecoder {
         try count(1, mark: mark)
         stack.append(
             Frame(
-                isMapping: isMapping, anchor: anchor.map(Self.name), firstNode: nodes,
+                isMapping: isMapping, firstMember: isMapping ? members.count : elements.count,
+                anchor: anchor.map(Self.name), firstNode: nodes,
                 line: mark.line + 1, column: mark.column + 1))
     }
 
     private mutating func end() throws(YAMLError) {
         guard let frame = stack.popLast() else { return }
-        let value: JSONValue = frame.isMapping ? .object(frame.object) : .array(frame.array)
+        let value: JSONValue
+        if frame.isMapping {
+            var object = JSONObject(minimumCapacity: members.count - frame.firstMember)
+            for index in frame.firstMember..<members.count {
+                object[members[index].key] = members[index].value
+            }
+            members.removeSubrange(frame.firstMember...)
+            value = .object(object)
+        } else {
+            value = .array(Array(elements[frame.firstMember...]))
+            elements.removeSubrange(frame.firstMember...)
+        }
         if let anchor = frame.anchor {
             anchors[anchor] = .collection(value, size: nodes - frame.firstNode + 1)
         }
@@ -175,28 +194,26 @@ struct StreamDecoder {
             return
         }
         if !stack[top].isMapping {
-            stack[top].array.append(value)
+            elements.append(value)
         } else if stack[top].merging {
             stack[top].merging = false
-            try merge(value, fromAlias: fromAlias, into: &stack[top].object, mark: mark)
+            try merge(value, fromAlias: fromAlias, mark: mark)
         } else if let key = stack[top].key {
             stack[top].key = nil
-            stack[top].object[key] = value
+            members.append((key, value))
         }
     }
 
     /// `<<`: a mapping, an alias of one, or a sequence of those; earlier sources win, and the
     /// merged keys overwrite keys set before the `<<` (go-yaml v2 assigns them in place).
-    private func merge(
-        _ value: JSONValue, fromAlias: Bool, into object: inout JSONObject, mark: yaml_mark_t
-    ) throws(YAMLError) {
+    private mutating func merge(_ value: JSONValue, fromAlias: Bool, mark: yaml_mark_t) throws(YAMLError) {
         switch value {
         case .object(let source):
-            for (key, member) in source { object[key] = member }
+            for (key, member) in source { members.append((key, member)) }
         case .array(let sources) where !fromAlias:
             for source in sources.reversed() {
-                guard case .object(let members) = source else { throw mergeError(mark) }
-                for (key, member) in members { object[key] = member }
+                guard case .object(let merged) = source else { throw mergeError(mark) }
+                for (key, member) in merged { members.append((key, member)) }
             }
         default:
             throw mergeError(mark)
