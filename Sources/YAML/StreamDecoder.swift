@@ -57,8 +57,13 @@ struct StreamDecoder {
     /// Index of the document being read (or the next one between documents).
     private var document = 0
 
-    init(limits: YAML.Limits) {
+    /// Most non-null documents accepted; one more is an error positioned at its start.
+    private let maxDocuments: Int
+    private var documentStart = yaml_mark_t()
+
+    init(limits: YAML.Limits, maxDocuments: Int = .max) {
         self.limits = limits
+        self.maxDocuments = maxDocuments
     }
 
     /// Every document of the stream whose value is not null.
@@ -73,6 +78,7 @@ struct StreamDecoder {
             case YAML_STREAM_END_EVENT:
                 return documents
             case YAML_DOCUMENT_START_EVENT:
+                documentStart = mark
                 stack.removeAll(keepingCapacity: true)
                 elements.removeAll(keepingCapacity: true)
                 members.removeAll(keepingCapacity: true)
@@ -80,7 +86,12 @@ struct StreamDecoder {
                 nodes = 0
                 root = .null
             case YAML_DOCUMENT_END_EVENT:
-                if !root.isNull { documents.append(root) }
+                if !root.isNull {
+                    guard documents.count < maxDocuments else {
+                        throw error("expected a single document, found another", documentStart)
+                    }
+                    documents.append(root)
+                }
                 root = .null
                 document += 1
             case YAML_SCALAR_EVENT:

@@ -14,8 +14,11 @@ struct StructureTests {
         #expect(try YAML.decode("---\n- 1\n") == [1])
     }
 
-    @Test func decodeRejectsSeveralDocuments() {
-        #expect(throws: YAMLError.self) { try YAML.decode("a: 1\n---\nb: 2\n") }
+    @Test func decodeRejectsSeveralDocuments() throws {
+        let failure = try #require(throws: YAMLError.self) { try YAML.decode("a: 1\n---\n---\nb: 2\n") }
+        #expect(failure.document == 2)
+        #expect(failure.line == 3)
+        #expect(try YAML.decode("---\n---\nb: 2\n---\n") == ["b": 2])
     }
 
     @Test func acceptsByteOrderMarkAndCRLF() throws {
