@@ -18,9 +18,9 @@ struct ScalarResolutionTests {
         ("9223372036854775807", .int(Int64.max)), ("-9223372036854775808", .int(Int64.min)),
         // Beyond Int64: uint64 or float in go-yaml, a float once kubectl has been through JSON.
         ("9223372036854775808", .double(9_223_372_036_854_775_808)),
-        ("12345678901234567890", .double(12_345_678_901_234_567_890)),
-        ("-12345678901234567890", .double(-12_345_678_901_234_567_890)),
-        ("0xFFFFFFFFFFFFFFFF", .double(18_446_744_073_709_551_615)),
+        ("12345678901234567890", .double(1.2345678901234567e19)),
+        ("-12345678901234567890", .double(-1.2345678901234567e19)),
+        ("0xFFFFFFFFFFFFFFFF", .double(1.8446744073709552e19)),
         ("0x1FFFFFFFFFFFFFFFFF", "0x1FFFFFFFFFFFFFFFFF"),
         // Floats: integral ones read back as integers, as kubectl prints them.
         ("1e3", .int(1000)), ("1E3", 1000), ("1.5e-3", 0.0015), (".5", 0.5), ("+.5", 0.5), ("-.5", -0.5),
