@@ -16,6 +16,11 @@ echo "== Swift YAML.decodeAll (libyaml events -> JSONValue), $RUNS runs"
 echo "== PyYAML $(python3 -c 'import yaml; print(yaml.__version__)') yaml.load_all(Loader=yaml.CSafeLoader), $RUNS runs"
 python3 Benchmarks/pyyaml_bench.py "$WORK/stream.yaml" --runs "$RUNS" | tee "$WORK/pyyaml.txt"
 
-swift_ms=$(awk '/^median:/ {print $2}' "$WORK/swift.txt")
-py_ms=$(awk '/^median:/ {print $2}' "$WORK/pyyaml.txt")
-echo "== medians: swift ${swift_ms} ms, pyyaml-c ${py_ms} ms, pyyaml/swift = $(awk -v a="$py_ms" -v b="$swift_ms" 'BEGIN {printf "%.2f", a / b}')x"
+# "median: W ms wall, C ms cpu"
+swift_wall=$(awk '/^median:/ {print $2}' "$WORK/swift.txt")
+swift_cpu=$(awk '/^median:/ {print $5}' "$WORK/swift.txt")
+py_wall=$(awk '/^median:/ {print $2}' "$WORK/pyyaml.txt")
+py_cpu=$(awk '/^median:/ {print $5}' "$WORK/pyyaml.txt")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+echo "== medians (wall): swift ${swift_wall} ms, pyyaml-c ${py_wall} ms, pyyaml/swift = $(ratio "$py_wall" "$swift_wall")x"
+echo "== medians (cpu):  swift ${swift_cpu} ms, pyyaml-c ${py_cpu} ms, pyyaml/swift = $(ratio "$py_cpu" "$swift_cpu")x"

@@ -45,11 +45,14 @@ enum StageSetBench {
         print("wrote \(path): 2000 objects, \(lines) lines, \(text.utf8.count) bytes")
     }
 
+    /// Wall-clock and CPU time of each run; CPU time is the steadier figure on a shared machine.
     static func decode(_ path: String, runs: Int) {
         guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
         let text = String(decoding: data, as: UTF8.self)
-        var times: [Double] = []
+        var wall: [Double] = []
+        var cpu: [Double] = []
         for run in 1...runs {
+            let cpuStart = threadCPUMilliseconds()
             let start = ContinuousClock.now
             let documents: [JSONValue]
             do {
@@ -58,12 +61,23 @@ enum StageSetBench {
                 fail("decode failed: \(error)")
             }
             let elapsed = ContinuousClock.now - start
-            let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
-            times.append(milliseconds)
-            print("run \(run): \(String(format: "%.2f", milliseconds)) ms (\(documents.count) documents)")
+            cpu.append(threadCPUMilliseconds() - cpuStart)
+            wall.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+            print(
+                "run \(run): \(String(format: "%.2f", wall[run - 1])) ms wall, \(String(format: "%.2f", cpu[run - 1])) ms cpu"
+                    + " (\(documents.count) documents)")
         }
-        let median = times.sorted()[times.count / 2]
-        print("median: \(String(format: "%.2f", median)) ms")
+        print("median: \(String(format: "%.2f", median(wall))) ms wall, \(String(format: "%.2f", median(cpu))) ms cpu")
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        values.sorted()[values.count / 2]
+    }
+
+    static func threadCPUMilliseconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) * 1e3 + Double(time.tv_nsec) / 1e6
     }
 }
 
