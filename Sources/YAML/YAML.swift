@@ -2,7 +2,8 @@ public import KubeModel
 
 /// YAML as kubectl reads and writes it: libyaml for syntax, go-yaml v2 (sigs.k8s.io/yaml) for meaning —
 /// YAML 1.1 scalars (`yes`, `on`, `0x1F`, `017`), non-string keys stringified, merge keys, last duplicate
-/// key wins, timestamps kept as strings, NaN and infinities rejected.
+/// key wins, timestamps kept as strings, NaN and infinities rejected. Whole floats (`1e3`) come out as
+/// integers and integers beyond `Int64` as doubles, which is what kubectl's JSON round trip makes of them.
 ///
 /// Unlike kubectl, which splits streams on `---` lines before parsing, documents are separated by the
 /// YAML parser itself, so `...` and directives behave as the YAML specification says.
