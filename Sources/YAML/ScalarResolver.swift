@@ -114,18 +114,27 @@ enum ScalarResolver {
         }
     }
 
-    /// go-yaml's table of fixed words (YAML 1.1 booleans, nulls and special floats).
-    private static func lookup(_ text: UnsafeBufferPointer<UInt8>) -> ResolvedScalar? {
-        guard text.count <= 5 else { return nil }
-        switch String(decoding: text, as: UTF8.self) {
-        case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
-        case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
-        case "~", "null", "Null", "NULL": return .null
-        case ".nan", ".NaN", ".NAN": return .double(.nan)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .double(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .double(-.infinity)
-        default: return nil
+    /// go-yaml's table of fixed words (YAML 1.1 booleans, nulls and special floats), by length.
+    private static let words: [[(word: [UInt8], value: ResolvedScalar)]] = {
+        var table: [[(word: [UInt8], value: ResolvedScalar)]] = Array(repeating: [], count: 6)
+        func add(_ value: ResolvedScalar, _ words: String...) {
+            for word in words { table[word.utf8.count].append((Array(word.utf8), value)) }
         }
+        add(.bool(true), "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")
+        add(.bool(false), "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF")
+        add(.null, "~", "null", "Null", "NULL")
+        add(.double(.nan), ".nan", ".NaN", ".NAN")
+        add(.double(.infinity), ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF")
+        add(.double(-.infinity), "-.inf", "-.Inf", "-.INF")
+        return table
+    }()
+
+    private static func lookup(_ text: UnsafeBufferPointer<UInt8>) -> ResolvedScalar? {
+        guard text.count < words.count else { return nil }
+        for entry in words[text.count] where entry.word.elementsEqual(text) {
+            return entry.value
+        }
+        return nil
     }
 
     /// Integers (Go's `ParseInt(s, 0, 64)`, then `ParseUint`) and YAML-style floats, after dropping `_`.

@@ -28,10 +28,11 @@ struct StreamDecoder {
         case collection(JSONValue, size: Int)
     }
 
+    /// An open collection. Its members wait in the decoder's shared scratch buffers (from
+    /// `firstMember` on), so each collection is allocated once, at its exact size, when it closes.
     private struct Frame {
         var isMapping: Bool
-        var array: [JSONValue] = []
-        var object: JSONObject = [:]
+        var firstMember: Int
         /// The key awaiting its value.
         var key: String?
         /// A `<<` key awaits its value.
@@ -46,14 +47,23 @@ struct StreamDecoder {
 
     private let limits: YAML.Limits
     private var stack: [Frame] = []
+    /// Members of the open sequences, innermost last.
+    private var elements: [JSONValue] = []
+    /// Members of the open mappings, innermost last, in assignment order (duplicates and merges included).
+    private var members: [(key: String, value: JSONValue)] = []
     private var anchors: [String: Anchor] = [:]
     private var nodes = 0
     private var root: JSONValue = .null
     /// Index of the document being read (or the next one between documents).
     private var document = 0
 
-    init(limits: YAML.Limits) {
+    /// Most non-null documents accepted; one more is an error positioned at its start.
+    private let maxDocuments: Int
+    private var documentStart = yaml_mark_t()
+
+    init(limits: YAML.Limits, maxDocuments: Int = .max) {
         self.limits = limits
+        self.maxDocuments = maxDocuments
     }
 
     /// Every document of the stream whose value is not null.
@@ -68,12 +78,20 @@ struct StreamDecoder {
             case YAML_STREAM_END_EVENT:
                 return documents
             case YAML_DOCUMENT_START_EVENT:
+                documentStart = mark
                 stack.removeAll(keepingCapacity: true)
+                elements.removeAll(keepingCapacity: true)
+                members.removeAll(keepingCapacity: true)
                 anchors.removeAll()
                 nodes = 0
                 root = .null
             case YAML_DOCUMENT_END_EVENT:
-                if !root.isNull { documents.append(root) }
+                if !root.isNull {
+                    guard documents.count < maxDocuments else {
+                        throw error("expected a single document, found another", documentStart)
+                    }
+                    documents.append(root)
+                }
                 root = .null
                 document += 1
             case YAML_SCALAR_EVENT:
@@ -151,13 +169,25 @@ struct StreamDecoder {
         try count(1, mark: mark)
         stack.append(
             Frame(
-                isMapping: isMapping, anchor: anchor.map(Self.name), firstNode: nodes,
+                isMapping: isMapping, firstMember: isMapping ? members.count : elements.count,
+                anchor: anchor.map(Self.name), firstNode: nodes,
                 line: mark.line + 1, column: mark.column + 1))
     }
 
     private mutating func end() throws(YAMLError) {
         guard let frame = stack.popLast() else { return }
-        let value: JSONValue = frame.isMapping ? .object(frame.object) : .array(frame.array)
+        let value: JSONValue
+        if frame.isMapping {
+            var object = JSONObject(minimumCapacity: members.count - frame.firstMember)
+            for index in frame.firstMember..<members.count {
+                object[members[index].key] = members[index].value
+            }
+            members.removeSubrange(frame.firstMember...)
+            value = .object(object)
+        } else {
+            value = .array(Array(elements[frame.firstMember...]))
+            elements.removeSubrange(frame.firstMember...)
+        }
         if let anchor = frame.anchor {
             anchors[anchor] = .collection(value, size: nodes - frame.firstNode + 1)
         }
@@ -175,28 +205,26 @@ struct StreamDecoder {
             return
         }
         if !stack[top].isMapping {
-            stack[top].array.append(value)
+            elements.append(value)
         } else if stack[top].merging {
             stack[top].merging = false
-            try merge(value, fromAlias: fromAlias, into: &stack[top].object, mark: mark)
+            try merge(value, fromAlias: fromAlias, mark: mark)
         } else if let key = stack[top].key {
             stack[top].key = nil
-            stack[top].object[key] = value
+            members.append((key, value))
         }
     }
 
     /// `<<`: a mapping, an alias of one, or a sequence of those; earlier sources win, and the
     /// merged keys overwrite keys set before the `<<` (go-yaml v2 assigns them in place).
-    private func merge(
-        _ value: JSONValue, fromAlias: Bool, into object: inout JSONObject, mark: yaml_mark_t
-    ) throws(YAMLError) {
+    private mutating func merge(_ value: JSONValue, fromAlias: Bool, mark: yaml_mark_t) throws(YAMLError) {
         switch value {
         case .object(let source):
-            for (key, member) in source { object[key] = member }
+            for (key, member) in source { members.append((key, member)) }
         case .array(let sources) where !fromAlias:
             for source in sources.reversed() {
-                guard case .object(let members) = source else { throw mergeError(mark) }
-                for (key, member) in members { object[key] = member }
+                guard case .object(let merged) = source else { throw mergeError(mark) }
+                for (key, member) in merged { members.append((key, member)) }
             }
         default:
             throw mergeError(mark)

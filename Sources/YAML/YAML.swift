@@ -2,20 +2,15 @@ public import KubeModel
 
 /// YAML as kubectl reads and writes it: libyaml for syntax, go-yaml v2 (sigs.k8s.io/yaml) for meaning —
 /// YAML 1.1 scalars (`yes`, `on`, `0x1F`, `017`), non-string keys stringified, merge keys, last duplicate
-/// key wins, timestamps kept as strings, NaN and infinities rejected.
+/// key wins, timestamps kept as strings, NaN and infinities rejected. Whole floats (`1e3`) come out as
+/// integers and integers beyond `Int64` as doubles, which is what kubectl's JSON round trip makes of them.
 ///
 /// Unlike kubectl, which splits streams on `---` lines before parsing, documents are separated by the
 /// YAML parser itself, so `...` and directives behave as the YAML specification says.
 public enum YAML {
     /// Every document of a multi-document stream that is not empty or null, in order.
     public static func decodeAll(_ text: String, limits: Limits = .default) throws(YAMLError) -> [JSONValue] {
-        var text = text
-        return try text.withUTF8 { utf8 in
-            Result { () throws(YAMLError) in
-                var decoder = StreamDecoder(limits: limits)
-                return try decoder.decode(utf8)
-            }
-        }.get()
+        try decode(text, limits: limits, maxDocuments: .max)
     }
 
     /// Every document of a multi-document stream given as UTF-8 (or BOM-marked UTF-16) bytes.
@@ -34,12 +29,17 @@ public enum YAML {
 
     /// Exactly one document: an empty stream is `.null`; more than one non-empty document is an error.
     public static func decode(_ text: String, limits: Limits = .default) throws(YAMLError) -> JSONValue {
-        let documents = try decodeAll(text, limits: limits)
-        guard documents.count <= 1 else {
-            throw YAMLError(
-                message: "expected a single document, found \(documents.count)", line: 1, column: 1, document: 1)
-        }
-        return documents.first ?? .null
+        try decode(text, limits: limits, maxDocuments: 1).first ?? .null
+    }
+
+    private static func decode(_ text: String, limits: Limits, maxDocuments: Int) throws(YAMLError) -> [JSONValue] {
+        var text = text
+        return try text.withUTF8 { utf8 in
+            Result { () throws(YAMLError) in
+                var decoder = StreamDecoder(limits: limits, maxDocuments: maxDocuments)
+                return try decoder.decode(utf8)
+            }
+        }.get()
     }
 
     /// Block-style YAML (2-space indentation, sequences flush under their key, keys in the value's

@@ -44,6 +44,22 @@ struct KubectlAgreementTests {
         #expect(theirs == values, "\(name):\n\(encoded)")
     }
 
+    @Test func kubectlReadsOurTrickyScalarsBack() throws {
+        var keyed = JSONObject()
+        for text in RoundTripTests.trickyStrings where !text.contains("\u{0}") { keyed[text] = .string(text) }
+        let value: JSONValue = [
+            "apiVersion": "example.com/v1", "kind": "Thing", "metadata": ["name": "tricky"],
+            "spec": [
+                "strings": .array(RoundTripTests.trickyStrings.map(JSONValue.string)), "keyed": .object(keyed),
+                "numbers": [0.1, -0.5, 1e-7, 1e21, 1e300, 123456.789, 5e-324, 3.0, .int(Int64.max), .int(Int64.min)],
+                "other": [true, false, nil, [], [:], [[]]],
+            ],
+        ]
+        let encoded = YAML.encode(value)
+        let theirs = try kubectlObjects(encoded)
+        #expect(theirs == [value], "\(encoded)")
+    }
+
     /// Values that kubectl refuses; we must refuse them too.
     static let rejected: [String] = [
         "a: .inf", "a: -.Inf", "a: .nan", "a: !!float .inf", "a: !!int yes", "a: !!bool 1", "a: !!null x",
