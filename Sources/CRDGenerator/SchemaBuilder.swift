@@ -141,8 +141,9 @@ struct SchemaBuilder {
             properties[field.key] = property
             if field.required { required.append(.string(field.key)) }
         }
-        var object: JSONObject = ["type": "object"]
+        var object: JSONObject = [:]
         if let text = docs.description(of: name) { object["description"] = .string(text) }
+        object["type"] = "object"
         object["properties"] = .object(properties)
         if !required.isEmpty { object["required"] = .array(required) }
         if let customize = customizers[ObjectIdentifier(type)] { try customize(&object) }
