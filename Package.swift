@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "KubeModel", targets: ["KubeModel"]),
+        .library(name: "YAML", targets: ["YAML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,13 +32,25 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "YAML", dependencies: ["CYAML", "KubeModel"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "stageset-bench",
+            dependencies: ["YAML", "KubeModel"],
+            path: "Benchmarks/StageSetBench",
+            swiftSettings: swiftSettings
+        ),
         // Engines.
         .target(name: "Health", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "YAMLTests",
+            dependencies: ["YAML", "KubeModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )
