@@ -154,14 +154,16 @@ public struct ObjectIdentity: Hashable, Sendable, Comparable, CustomStringConver
     /// first `_`, kind and group are the last two `_`-separated fields, `__` in the name decodes to `:`,
     /// and the name must be non-empty and contain no other `_`; fields are trimmed of spaces.
     public init(parsing text: String) throws(ParseError) {
-        let unparsable = ParseError(description: "unable to parse stored object metadata: \(text)")
-        guard let firstSeparator = text.firstIndex(of: "_") else { throw unparsable }
+        func unparsable(_ rest: Substring) -> ParseError {
+            ParseError(description: "unable to parse stored object metadata: \(rest)")
+        }
+        guard let firstSeparator = text.firstIndex(of: "_") else { throw unparsable(text[...]) }
         let namespace = text[..<firstSeparator]
         var rest = text[text.index(after: firstSeparator)...]
-        guard let kindSeparator = rest.lastIndex(of: "_") else { throw unparsable }
+        guard let kindSeparator = rest.lastIndex(of: "_") else { throw unparsable(rest) }
         let kind = rest[rest.index(after: kindSeparator)...]
         rest = rest[..<kindSeparator]
-        guard let groupSeparator = rest.lastIndex(of: "_") else { throw unparsable }
+        guard let groupSeparator = rest.lastIndex(of: "_") else { throw unparsable(rest) }
         let group = rest[rest.index(after: groupSeparator)...]
         let name = String(rest[..<groupSeparator]).replacing("__", with: ":")
         guard !name.contains(Character("_")) else { throw ParseError(description: "too many fields within: \(rest)") }
