@@ -27,9 +27,10 @@ public struct JSONError: Error, Sendable, Hashable, CustomStringConvertible {
 ///
 /// Decoding rules (Go's where RFC 8259 leaves room):
 /// - object key order is preserved; a duplicate key keeps its first position and takes the last value;
-/// - a number literal without fraction or exponent that fits `Int64` becomes ``JSONValue/int(_:)``,
-///   every other number ``JSONValue/double(_:)`` (`1e3` is `.double(1000)`); a number whose magnitude
-///   overflows `Double` is an error, so decoded values never hold NaN or infinity;
+/// - a number literal without fraction or exponent that fits `Int64` becomes ``JSONValue/int(_:)``
+///   (so `-0` is `.int(0)`), every other number ``JSONValue/double(_:)`` (`1e3` is `.double(1000)`);
+///   a number whose magnitude overflows `Double` is an error, so decoded values never hold NaN or
+///   infinity, while one that underflows becomes `0`;
 /// - invalid UTF-8 inside strings and unpaired UTF-16 surrogate escapes are replaced by U+FFFD,
 ///   byte by byte, exactly as Go does; they are not errors;
 /// - nesting deeper than ``maxDepth`` is an error (the parser never recurses, so the stack is safe);
