@@ -371,6 +371,39 @@ public struct KubeObject: Sendable, Hashable {
         set { setMetadata("deletionTimestamp", newValue.map { .string($0.rfc3339) }) }
     }
 
+    /// The owner reference marked `controller: true`, if any (`metav1.GetControllerOf`).
+    public var controllerReference: OwnerReference? {
+        ownerReferences.first { $0.controller == true }
+    }
+
+    /// Whether deletion has been requested (a `deletionTimestamp` is set).
+    public var isBeingDeleted: Bool {
+        object["metadata"]?["deletionTimestamp"].map { !$0.isNull } ?? false
+    }
+
+    /// Whether `finalizer` is present (`controllerutil.ContainsFinalizer`).
+    public func hasFinalizer(_ finalizer: String) -> Bool {
+        finalizers.contains(finalizer)
+    }
+
+    /// Appends `finalizer` unless present; reports whether the object changed (`controllerutil.AddFinalizer`).
+    @discardableResult
+    public mutating func addFinalizer(_ finalizer: String) -> Bool {
+        guard !hasFinalizer(finalizer) else { return false }
+        finalizers.append(finalizer)
+        return true
+    }
+
+    /// Removes every occurrence of `finalizer`; reports whether the object changed (`controllerutil.RemoveFinalizer`).
+    @discardableResult
+    public mutating func removeFinalizer(_ finalizer: String) -> Bool {
+        let current = finalizers
+        let remaining = current.filter { $0 != finalizer }
+        guard remaining.count != current.count else { return false }
+        finalizers = remaining
+        return true
+    }
+
     // MARK: Body
 
     public var spec: JSONValue? {
