@@ -260,6 +260,26 @@ struct JSONCodecTests {
         #expect(Array(JSON.encodeToBytes(value)) == Array(text.utf8))
     }
 
+    @Test func randomDoublesRoundTrip() throws {
+        // A fixed linear congruential sequence of bit patterns: deterministic, spread over all exponents.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var checked = 0
+        while checked < 20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let value = Double(bitPattern: state)
+            guard value.isFinite else { continue }
+            checked += 1
+            let text = JSON.encode(.double(value))
+            let decoded = try JSON.decode(text)
+            #expect(decoded.doubleValue == value, "\(text)")
+            if value.magnitude >= 1e21 || (value != 0 && value.magnitude < 1e-6) {
+                #expect(text.contains("e"), "\(text)")
+            } else {
+                #expect(!text.contains("e"), "\(text)")
+            }
+        }
+    }
+
     @Test func roundTripsDoublesExactly() throws {
         for value in [0.1, 1.0 / 3.0, 2.0 / 3.0 * 1e-9, 6.02214076e23, 1.0e-6, 9.999999999999999e20, Double.leastNonzeroMagnitude] {
             let decoded = try JSON.decode(JSON.encode(.double(value)))
