@@ -31,11 +31,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The instant of a UTC calendar date and time. Out-of-range fields carry over as in Go's
-    /// `time.Date` (month 13 is January of the next year, second 60 the next minute).
+    /// `time.Date` (month 13 is January of the next year, second 60 the next minute). Fields far
+    /// outside the calendar (beyond about ±10⁹ years in total) wrap instead of trapping.
     public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, nanosecond: Int = 0) {
-        let (yearCarry, monthIndex) = Self.floorDivide(Int64(month) - 1, 12)
-        let days = Self.daysFromCivil(year: Int64(year) + yearCarry, month: monthIndex + 1, day: 1) + Int64(day) - 1
-        let secs = days * 86_400 + Int64(hour) * 3_600 + Int64(minute) * 60 + Int64(second)
+        let (yearCarry, monthIndex) = Self.floorDivide(Int64(month) &- 1, 12)
+        let days = Self.daysFromCivil(year: Int64(year) &+ yearCarry, month: monthIndex + 1, day: 1) &+ Int64(day) &- 1
+        let secs = days &* 86_400 &+ Int64(hour) &* 3_600 &+ Int64(minute) &* 60 &+ Int64(second)
         self.init(seconds: secs, nanoseconds: Int64(nanosecond))
     }
 
@@ -157,12 +158,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (month 1...12).
     private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
+        let y = month <= 2 ? year &- 1 : year
         let era = floorDivide(y, 400).quotient
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        let yearOfEra = y &- era &* 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 &+ day &- 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 &+ dayOfYear
+        return era &* 146_097 &+ dayOfEra &- 719_468
     }
 
     private static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
