@@ -28,7 +28,7 @@ extension ServerCore {
             throw APIError.unknownPath
         }
         if !resource.namespaced, !info.namespace.isEmpty, info.resource != "namespaces" { throw APIError.unknownPath }
-        if resource.namespaced, !info.name.isEmpty, info.namespace.isEmpty, info.verb != "list", info.verb != "watch" {
+        if resource.namespaced, !info.pathName.isEmpty, info.namespace.isEmpty {
             throw APIError.unknownPath
         }
         if !info.subresource.isEmpty {
@@ -41,7 +41,7 @@ extension ServerCore {
             guard request.method == "POST" else { throw APIError.methodNotAllowed(info.verb, resource) }
             return try accessReview(context)
         }
-        switch (request.method, info.name.isEmpty) {
+        switch (request.method, info.pathName.isEmpty) {
         case ("GET", true), ("HEAD", true):
             if info.verb == "watch" { return try watch(context) }
             return try list(context)

@@ -87,7 +87,10 @@ struct RequestInfo: Sendable {
     var version: String
     var namespace: String
     var resource: String
+    /// The name for authorization (from the path, or a `metadata.name=` field selector of list/watch).
     var name: String
+    /// The name in the path ("" for collections).
+    var pathName: String
     var subresource: String
     var verb: String
 
@@ -115,12 +118,10 @@ struct RequestInfo: Sendable {
         }
         resource = rest.first ?? ""
         name = rest.count > 1 ? rest[rest.startIndex + 1] : ""
+        pathName = name
         subresource = rest.count > 2 ? rest[rest.startIndex + 2] : ""
         if rest.count > 3 { return nil }
         if resource == "namespaces" { namespace = "" }
-        if resource == "namespaces", name.isEmpty, rest.count == 1 {
-            // /api/v1/namespaces
-        }
         let isWatch = ["true", "1"].contains(query["watch"]?.first ?? "")
         switch method {
         case "GET", "HEAD": verb = name.isEmpty ? (isWatch ? "watch" : "list") : "get"
