@@ -116,7 +116,8 @@ final class Harness: Sendable {
         _ = CCurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)
         _ = CCurl_easy_setopt_long(handle, CURLOPT_TIMEOUT, timeout)
         _ = CCurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        var lines = ["Accept: application/json", "Content-Type: \(contentType)"] + extra
+        let accept = extra.contains { $0.lowercased().hasPrefix("accept:") } ? [] : ["Accept: application/json"]
+        var lines = accept + ["Content-Type: \(contentType)"] + extra
         let bearer = token ?? server.adminToken
         if !bearer.isEmpty { lines.append("Authorization: Bearer \(bearer)") }
         var list: UnsafeMutablePointer<curl_slist>? = nil
