@@ -172,6 +172,7 @@ extension ServerCore {
     /// Hooks after a stored write: CRD establishment.
     func afterWrite(_ resource: ResourceInfo, old: JSONObject?, new: JSONObject) {
         if resource.id == Self.crdID { establish(new) }
+        simulate(resource, old: old, new: new)
     }
 
     /// Registers the CRD's resource and writes its status conditions (naming + establishing controllers).

@@ -48,12 +48,25 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 method: requestHead.method.rawValue, uri: requestHead.uri,
                 headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: body)
             body = []
-            switch core.handle(request) {
-            case .full(let status, let headers, let bytes):
-                writeFull(context, requestHead, status: status, headers: headers, body: request.method == "HEAD" ? [] : bytes)
-            case .watch(let headers, let start):
-                startWatch(context, requestHead, headers: headers, start: start)
+            let latency = core.lock.withLock { core.faults.latency }
+            if latency > .zero {
+                let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: latency) {
+                    let (handler, context) = bound.value
+                    handler.respond(context, requestHead, request)
+                }
+            } else {
+                respond(context, requestHead, request)
             }
+        }
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ requestHead: HTTPRequestHead, _ request: APIRequest) {
+        switch core.handle(request) {
+        case .full(let status, let headers, let bytes):
+            writeFull(context, requestHead, status: status, headers: headers, body: request.method == "HEAD" ? [] : bytes)
+        case .watch(let headers, let start):
+            startWatch(context, requestHead, headers: headers, start: start)
         }
     }
 

@@ -13,6 +13,10 @@ final class ServerCore: @unchecked Sendable {
     let maxBodyBytes: Int
     /// Changes whenever discovery/OpenAPI change (CRDs), for OpenAPI hashes.
     var discoveryGeneration = 1
+    /// The workload simulator's settings.
+    var simulator = WorkloadSimulator()
+    /// Injected faults.
+    var faults = FaultInjection.none
 
     init(adminToken: String, historyLimit: Int, maxBodyBytes: Int) {
         self.adminToken = adminToken
@@ -35,6 +39,10 @@ final class ServerCore: @unchecked Sendable {
     // MARK: Routing
 
     private func route(_ request: APIRequest) throws(APIError) -> APIResponse {
+        if !faults.errorRates.isEmpty {
+            let verb = RequestInfo(method: request.method, path: request.path, query: request.query)?.verb ?? "get"
+            if let failure = faults.failure(verb: verb) { return failure }
+        }
         let user = try authenticate(request)
         let identity = try impersonate(request, as: user)
         try checkAccept(request)

@@ -109,7 +109,7 @@ struct StatusBodyTests {
     }
 
     @Test func tooLargeAndUnsupportedMediaTypes() async throws {
-        var options = EmbeddedAPIServer.Options()
+        var options = EmbeddedAPIServer.Options.quiet
         options.maxBodyBytes = 1024
         try await withHarness(options: options) { harness in
             let big = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big"},"data":{"a":""# + String(repeating: "x", count: 4096) + #""}}"#

@@ -165,8 +165,17 @@ final class Harness: Sendable {
 
 enum HarnessError: Error { case curl(String) }
 
+extension EmbeddedAPIServer.Options {
+    /// Test default: the workload simulator is off so that tests own every write.
+    static var quiet: EmbeddedAPIServer.Options {
+        var options = EmbeddedAPIServer.Options()
+        options.simulator = .disabled
+        return options
+    }
+}
+
 /// Runs `body` with a started harness and always stops it.
-func withHarness<T>(options: EmbeddedAPIServer.Options = .init(), _ body: (Harness) async throws -> T) async throws -> T {
+func withHarness<T>(options: EmbeddedAPIServer.Options = .quiet, _ body: (Harness) async throws -> T) async throws -> T {
     let harness = try await Harness.start(options: options)
     do {
         let result = try await body(harness)
