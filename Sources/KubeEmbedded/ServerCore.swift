@@ -17,6 +17,8 @@ final class ServerCore: @unchecked Sendable {
     var simulator = WorkloadSimulator()
     /// Injected faults.
     var faults = FaultInjection.none
+    /// `Warning` headers collected while handling the current request.
+    var warnings: [String] = []
 
     init(adminToken: String, historyLimit: Int, maxBodyBytes: Int) {
         self.adminToken = adminToken
@@ -28,11 +30,19 @@ final class ServerCore: @unchecked Sendable {
     /// Handles one request.
     func handle(_ request: APIRequest) -> APIResponse {
         lock.withLock {
+            warnings = []
+            let response: APIResponse
             do throws(APIError) {
-                return try route(request)
+                response = try route(request)
             } catch {
-                return .error(error)
+                response = .error(error)
             }
+            guard !warnings.isEmpty, case .full(let status, var headers, let body) = response else { return response }
+            for warning in warnings {
+                let escaped = warning.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+                headers.append(("Warning", "299 - \"\(escaped)\""))
+            }
+            return .full(status: status, headers: headers, body: body)
         }
     }
 
@@ -253,6 +263,17 @@ final class ServerCore: @unchecked Sendable {
 }
 
 extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+
     var trimmingSpaces: String {
         var slice = Substring(self)
         while slice.first == " " || slice.first == "\t" { slice = slice.dropFirst() }

@@ -27,7 +27,6 @@ struct KubectlApplyTests {
             let object = try JSON.decode(got.stdout)
             #expect(object["spec"]?["size"] == 3)
             #expect(object["spec"]?["mode"] == "normal", "schema default applied")
-            #expect(object["spec"]?["unknownField"] == nil, "unknown field pruned")
             #expect(object["metadata"]?["generation"] == 1)
             let managers = object["metadata"]?["managedFields"]?.arrayValue ?? []
             #expect(managers.count == 1)
@@ -39,6 +38,13 @@ struct KubectlApplyTests {
             #expect(again.status == 0, "\(again.stderr)")
             let unchanged = try JSON.decode(try harness.kubectl(["get", "widget", "w1", "-o", "json", "--show-managed-fields"]).stdout)
             #expect(unchanged["metadata"]?["resourceVersion"] == object["metadata"]?["resourceVersion"])
+            // kubectl asks for strict field validation: unknown fields are refused, as on a cluster.
+            let unknown = try fixture("widget.yaml").replacingOccurrences(of: "color: red", with: "color: red\n  bogus: 1")
+            let strict = try harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: unknown)
+            #expect(strict.status != 0)
+            #expect(strict.stderr.contains(".spec.bogus: field not declared in schema"), "\(strict.stderr)")
+            let relaxed = try harness.kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], stdin: unknown)
+            #expect(relaxed.status == 0, "\(relaxed.stderr)")
             // Printer columns in the table.
             let table = try harness.kubectl(["get", "widgets"])
             #expect(table.stdout.contains("SIZE"), "\(table.stdout)")

@@ -83,6 +83,36 @@ struct StatusBodyTests {
         }
     }
 
+    @Test func deeplyNestedBodiesAreRefused() async throws {
+        try await withHarness { harness in
+            let deep = String(repeating: #"{"a":"#, count: 5_000) + "1" + String(repeating: "}", count: 5_000)
+            let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"x":"# + deep + "}"
+            let response = try harness.request("POST", "/api/v1/namespaces/default/configmaps", body: body)
+            #expect(response.status == 400)
+            #expect(response.json?["reason"] == "BadRequest")
+            let yaml = String(repeating: "[", count: 3_000) + String(repeating: "]", count: 3_000)
+            let apply = try harness.request("PATCH", "/api/v1/namespaces/default/configmaps/deep?fieldManager=m", body: yaml,
+                                            contentType: "application/apply-patch+yaml")
+            #expect(apply.status == 400)
+            #expect(try harness.request("GET", "/api/v1/namespaces").status == 200, "still serving")
+        }
+    }
+
+    @Test func unknownFieldsOfCustomResources() async throws {
+        try await withHarness { harness in
+            #expect(try harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: try fixture("widgets-crd.yaml")).status == 0)
+            let body = #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":1,"foo":1}}"#
+            let base = "/apis/example.com/v1/namespaces/default/widgets"
+            let strict = try harness.request("POST", base + "?fieldValidation=Strict", body: body)
+            #expect(strict.status == 400)
+            #expect(strict.json?["message"] == ".spec.foo: field not declared in schema")
+            let warned = try harness.request("POST", base, body: body)
+            #expect(warned.status == 201)
+            #expect(warned.headers.contains(#"Warning: 299 - "unknown field \"spec.foo\"""#), "\(warned.headers)")
+            #expect(warned.json?["spec"]?["foo"] == nil)
+        }
+    }
+
     @Test func invalidNames() async throws {
         try await withHarness { harness in
             let bad = try harness.request(
