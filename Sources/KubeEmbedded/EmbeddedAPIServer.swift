@@ -25,6 +25,8 @@ public final class EmbeddedAPIServer: Sendable {
         public var simulator = WorkloadSimulator()
         /// Injected faults (none by default).
         public var faults = FaultInjection.none
+        /// When set, objects are saved to `<dataDirectory>/state.json` after every change and loaded at start-up.
+        public var dataDirectory: String? = nil
 
         public init() {}
     }
@@ -47,6 +49,10 @@ public final class EmbeddedAPIServer: Sendable {
         core = ServerCore(adminToken: token, historyLimit: options.watchHistoryLimit, maxBodyBytes: options.maxBodyBytes)
         core.simulator = options.simulator
         core.faults = options.faults
+        if let directory = options.dataDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try core.lock.withLock { try core.load(from: directory) }
+        }
     }
 
     /// Binds and starts serving HTTPS on `host:port` (0 picks an ephemeral port).

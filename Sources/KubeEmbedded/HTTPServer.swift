@@ -109,7 +109,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return value
             }
             if count > Self.maxPendingEvents {
-                channel.close(promise: nil)
+                // Never close inline: the caller holds the core lock and the close would re-enter it.
+                loop.execute { channel.close(promise: nil) }
                 return false
             }
             loop.execute {
@@ -140,9 +141,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         case .end:
             streaming = false
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             watchHandle?.cancel()
             watchHandle = nil
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
 

@@ -332,6 +332,7 @@ extension ServerCore {
     /// Stores a prepared new object; 409 when it exists. Dry-run returns it with an empty resourceVersion.
     func commitCreate(_ context: RequestContext, _ object: JSONObject, ownership: Ownership) throws(APIError) -> JSONObject {
         var object = object
+        object["apiVersion"] = .string(context.resource.apiVersion(context.resource.storageVersion))
         let kube = KubeObject(object)
         if store.get(context.resource.id, kube.key) != nil { throw APIError.alreadyExists(context.resource, kube.name) }
         switch ownership {

@@ -19,6 +19,10 @@ final class ServerCore: @unchecked Sendable {
     var faults = FaultInjection.none
     /// `Warning` headers collected while handling the current request.
     var warnings: [String] = []
+    /// Where the store is persisted (nil: memory only).
+    var dataDirectory: String?
+    /// The revision last written to `dataDirectory`.
+    var savedRevision: Int64 = -1
 
     init(adminToken: String, historyLimit: Int, maxBodyBytes: Int) {
         self.adminToken = adminToken
@@ -37,6 +41,7 @@ final class ServerCore: @unchecked Sendable {
             } catch {
                 response = .error(error)
             }
+            persistIfChanged()
             guard !warnings.isEmpty, case .full(let status, var headers, let body) = response else { return response }
             for warning in warnings {
                 let escaped = warning.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
@@ -237,6 +242,28 @@ final class ServerCore: @unchecked Sendable {
                 "verbs": ["create"],
             ]],
         ]))
+        let read: JSONValue = ["get", "list", "watch"]
+        let write: JSONValue = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+        let workloads: JSONValue = [
+            "configmaps", "secrets", "services", "serviceaccounts", "pods", "persistentvolumeclaims", "events", "endpoints",
+            "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "leases",
+            "deployments/status", "statefulsets/status", "jobs/status", "pods/status", "services/status",
+        ]
+        let groups: JSONValue = ["", "apps", "batch", "coordination.k8s.io", "events.k8s.io"]
+        let userRoles: [(String, [JSONValue])] = [
+            ("view", [["apiGroups": groups, "resources": workloads, "verbs": read]]),
+            ("edit", [["apiGroups": groups, "resources": workloads, "verbs": write],
+                      ["apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"]]]),
+            ("admin", [["apiGroups": groups, "resources": workloads, "verbs": write],
+                       ["apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"]],
+                       ["apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles", "rolebindings"], "verbs": write]]),
+        ]
+        for (name, rules) in userRoles {
+            store.put("\(rbacGroup)/clusterroles", stamped([
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                "metadata": ["name": .string(name)], "rules": .array(rules),
+            ]))
+        }
         for (name, role) in [("system:discovery", "system:discovery"), ("system:basic-user", "system:basic-user")] {
             store.put("\(rbacGroup)/clusterrolebindings", stamped([
                 "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",

@@ -114,6 +114,7 @@ extension ServerCore {
                 var updated = current
                 updated["status"] = status
                 self.store.put(id, updated)
+                self.persistIfChanged()
             }
         }
     }

@@ -27,17 +27,17 @@ struct SimulatorFaultTests {
 
     @Test func deploymentBecomesAvailableAndFollowsGenerations() async throws {
         try await withHarness(options: Self.simulating) { harness in
-            #expect(try harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: Self.deployment).status == 0)
-            let available = try harness.kubectl(["wait", "--for=condition=Available", "deployment/web", "--timeout=20s"])
+            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: Self.deployment).status == 0)
+            let available = try await harness.kubectl(["wait", "--for=condition=Available", "deployment/web", "--timeout=20s"])
             #expect(available.status == 0, "\(available.stderr)")
-            let rollout = try harness.kubectl(["rollout", "status", "deployment/web", "--timeout=20s"])
+            let rollout = try await harness.kubectl(["rollout", "status", "deployment/web", "--timeout=20s"])
             #expect(rollout.status == 0, "\(rollout.stderr)")
             let changed = Self.deployment.replacingOccurrences(of: "nginx:1", with: "nginx:2")
-            #expect(try harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: changed).status == 0)
-            let observed = try harness.kubectl(["wait", "--for=jsonpath={.status.observedGeneration}=2", "deployment/web",
+            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: changed).status == 0)
+            let observed = try await harness.kubectl(["wait", "--for=jsonpath={.status.observedGeneration}=2", "deployment/web",
                                                 "--timeout=20s"])
             #expect(observed.status == 0, "\(observed.stderr)")
-            let object = try JSON.decode(try harness.kubectl(["get", "deployment", "web", "-o", "json"]).stdout)
+            let object = try JSON.decode(try await harness.kubectl(["get", "deployment", "web", "-o", "json"]).stdout)
             #expect(object["status"]?["readyReplicas"] == 2)
             #expect(object["status"]?["updatedReplicas"] == 2)
         }
@@ -58,28 +58,28 @@ struct SimulatorFaultTests {
                           containers: [{name: main, image: busybox}]
                     """
             }
-            #expect(try harness.kubectl(["apply", "-f", "-"], stdin: job("ok", outcome: nil)).status == 0)
-            #expect(try harness.kubectl(["apply", "-f", "-"], stdin: job("bad", outcome: "fail")).status == 0)
-            #expect(try harness.kubectl(["wait", "--for=condition=Complete", "job/ok", "--timeout=20s"]).status == 0)
-            #expect(try harness.kubectl(["wait", "--for=condition=Failed", "job/bad", "--timeout=20s"]).status == 0)
+            #expect(try await harness.kubectl(["apply", "-f", "-"], stdin: job("ok", outcome: nil)).status == 0)
+            #expect(try await harness.kubectl(["apply", "-f", "-"], stdin: job("bad", outcome: "fail")).status == 0)
+            #expect(try await harness.kubectl(["wait", "--for=condition=Complete", "job/ok", "--timeout=20s"]).status == 0)
+            #expect(try await harness.kubectl(["wait", "--for=condition=Failed", "job/bad", "--timeout=20s"]).status == 0)
             let pvc = """
                 apiVersion: v1
                 kind: PersistentVolumeClaim
                 metadata: {name: data, namespace: default}
                 spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
                 """
-            #expect(try harness.kubectl(["apply", "-f", "-"], stdin: pvc).status == 0)
-            let bound = try harness.kubectl(["wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data", "--timeout=20s"])
+            #expect(try await harness.kubectl(["apply", "-f", "-"], stdin: pvc).status == 0)
+            let bound = try await harness.kubectl(["wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data", "--timeout=20s"])
             #expect(bound.status == 0, "\(bound.stderr)")
         }
     }
 
     @Test func disabledSimulatorLeavesStatusAlone() async throws {
         try await withHarness { harness in
-            #expect(try harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: Self.deployment).status == 0)
-            let waited = try harness.kubectl(["wait", "--for=condition=Available", "deployment/web", "--timeout=1s"])
+            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: Self.deployment).status == 0)
+            let waited = try await harness.kubectl(["wait", "--for=condition=Available", "deployment/web", "--timeout=1s"])
             #expect(waited.status != 0)
-            let object = try JSON.decode(try harness.kubectl(["get", "deployment", "web", "-o", "json"]).stdout)
+            let object = try JSON.decode(try await harness.kubectl(["get", "deployment", "web", "-o", "json"]).stdout)
             #expect(object["status"] == nil)
         }
     }
@@ -87,18 +87,18 @@ struct SimulatorFaultTests {
     @Test func injectedErrorsPerVerb() async throws {
         try await withHarness { harness in
             harness.server.setFaults(FaultInjection(errorRates: ["create": 1], errorCode: 503))
-            let failing = try harness.request("POST", "/api/v1/namespaces/default/configmaps", body: StatusBodyTests.cm)
+            let failing = try await harness.request("POST", "/api/v1/namespaces/default/configmaps", body: StatusBodyTests.cm)
             #expect(failing.status == 503)
             #expect(failing.json?["reason"] == "ServiceUnavailable")
-            #expect(try harness.request("GET", "/api/v1/namespaces/default/configmaps").status == 200)
+            #expect(try await harness.request("GET", "/api/v1/namespaces/default/configmaps").status == 200)
             harness.server.setFaults(FaultInjection(errorRates: ["*": 1], errorCode: 429))
-            let throttled = try harness.request("GET", "/api/v1/namespaces/default/configmaps")
+            let throttled = try await harness.request("GET", "/api/v1/namespaces/default/configmaps")
             #expect(throttled.status == 429)
             #expect(throttled.headers.contains { $0.lowercased() == "retry-after: 1" })
             harness.server.setFaults(FaultInjection(latency: .milliseconds(200)))
             let clock = ContinuousClock()
             let started = clock.now
-            #expect(try harness.request("POST", "/api/v1/namespaces/default/configmaps", body: StatusBodyTests.cm).status == 201)
+            #expect(try await harness.request("POST", "/api/v1/namespaces/default/configmaps", body: StatusBodyTests.cm).status == 201)
             #expect(clock.now - started >= .milliseconds(200))
             harness.server.setFaults(.none)
         }
@@ -106,8 +106,8 @@ struct SimulatorFaultTests {
 
     @Test func droppedWatchStreamsEnd() async throws {
         try await withHarness { harness in
-            let watcher = Task.detached {
-                try harness.request("GET", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=20")
+            let watcher = Task {
+                try await harness.request("GET", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=20")
             }
             for _ in 0..<300 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == 1)
