@@ -84,12 +84,13 @@ struct WatchTests {
             let list = try #require(try await harness.request("GET", Self.base).json)
             let version = try #require(list["metadata"]?["resourceVersion"]?.stringValue)
             let watcher = Task {
-                try await harness.watchEvents(Self.base + "?watch=true&resourceVersion=\(version)&timeoutSeconds=3")
+                try await harness.watchEvents(Self.base + "?watch=true&resourceVersion=\(version)&timeoutSeconds=60")
             }
             // Wait (bounded) until the watcher is registered, then write.
             for _ in 0..<300 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == 1)
             _ = try await Self.create(harness, "live")
+            harness.server.dropWatchStreams()
             let events = try await watcher.value
             #expect(events.map { $0["type"] } == ["ADDED"])
             #expect(events.first?["object"]?["metadata"]?["name"] == "live")
