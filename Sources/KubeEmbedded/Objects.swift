@@ -265,6 +265,7 @@ extension ServerCore {
     func create(_ context: RequestContext) throws(APIError) -> APIResponse {
         guard context.info.subresource.isEmpty else { throw APIError.methodNotAllowed("create", context.resource) }
         let body = try decodeBody(context.request)
+        try refuseCreateIfTerminating(context.resource)
         let object = try prepareCreate(context, body)
         let stored = try commitCreate(context, object, ownership: .update(context.fieldManager))
         return .json(201, try output(context, stored))
@@ -388,8 +389,8 @@ extension ServerCore {
         if context.statusOnly {
             new = old
             new["status"] = candidate["status"]
-            if case .apply = ownership {} else if candidate["metadata"]?["managedFields"] != old["metadata"]?["managedFields"] {
-                new["metadata", default: [:]]["managedFields"] = candidate["metadata"]?["managedFields"]
+            if case .apply = ownership {} else if let given = candidate["metadata"]?["managedFields"] {
+                new["metadata", default: [:]]["managedFields"] = given
             }
         } else {
             new = candidate
@@ -400,6 +401,8 @@ extension ServerCore {
                           "generation"] {
                 meta[field] = oldMeta[field]
             }
+            // Absent managedFields keep the live ones; an explicit value (even []) replaces them.
+            if meta["managedFields"] == nil || meta["managedFields"]?.isNull == true { meta["managedFields"] = oldMeta["managedFields"] }
             new["metadata"] = .object(meta)
         }
         if resource.isCustom {
@@ -662,7 +665,8 @@ extension ServerCore {
     /// After an object is gone: garbage-collect dependents, finish namespace termination, CRD clean-up.
     func afterRemove(_ resource: ResourceInfo, _ object: JSONObject) {
         let kube = KubeObject(object)
-        if resource.id == "apiextensions.k8s.io/customresourcedefinitions" { crdRemoved(object) }
+        if resource.id == Self.crdID { crdRemoved(object) }
+        if resource.isCustom { finishTermination(name: "\(resource.name).\(resource.group)") }
         collectGarbage()
         if resource.namespaced { finalizeNamespace(kube.namespace) }
     }
