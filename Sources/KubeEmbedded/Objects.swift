@@ -122,8 +122,7 @@ extension ServerCore {
         switch type {
         case "application/json", "":
             do { value = try JSON.decode(request.body) } catch {
-                throw APIError.badRequest("Object 'Kind' is missing in '\(String(decoding: request.body.prefix(200), as: UTF8.self))'"
-                    .replacingPrefixIfMalformed(error.description))
+                throw APIError.badRequest("couldn't get version/kind; json parse error: \(error.description)")
             }
         case "application/vnd.kubernetes.protobuf":
             do { value = .object(try Protobuf.decode(request.body)) } catch {
@@ -718,9 +717,3 @@ extension ServerCore {
     }
 }
 
-extension String {
-    /// A decode error message for a malformed body (real servers answer 400 with the decoder's text).
-    func replacingPrefixIfMalformed(_ detail: String) -> String {
-        "couldn't get version/kind; json parse error: \(detail)"
-    }
-}
