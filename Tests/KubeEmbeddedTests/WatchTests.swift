@@ -97,6 +97,28 @@ struct WatchTests {
         }
     }
 
+    @Test func slowWatchersAreDropped() async throws {
+        var options = EmbeddedAPIServer.Options.quiet
+        options.watchBufferLimit = 8
+        try await withHarness(options: options) { harness in
+            _ = try await Self.create(harness, "big")
+            let stalled = Task { try await onThread { try harness.stalledWatch(Self.base + "?watch=true", seconds: 30) } }
+            for _ in 0..<500 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(harness.server.activeWatchCount == 1)
+            let payload = String(repeating: "x", count: 512 * 1024)
+            var updates = 0
+            while harness.server.activeWatchCount > 0, updates < 200 {
+                let body = #"{"data":{"v":"\#(updates)-\#(payload)"}}"#
+                #expect(try await harness.request("PATCH", Self.base + "/big", body: body,
+                                                  contentType: "application/merge-patch+json").status == 200)
+                updates += 1
+            }
+            #expect(harness.server.activeWatchCount == 0, "the stalled watcher was dropped after \(updates) updates")
+            #expect(updates < 200)
+            stalled.cancel()
+        }
+    }
+
     @Test func kubectlTableWatch() async throws {
         try await withHarness { harness in
             _ = try await Self.create(harness, "shown")
