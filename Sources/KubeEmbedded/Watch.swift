@@ -12,8 +12,13 @@ extension ServerCore {
             requestedTimeout = value
         }
         let timeout = requestedTimeout
+        let sendInitialEvents = context.request.query("sendInitialEvents") == "true"
+        if sendInitialEvents, !bookmarks {
+            throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "",
+                                   [.forbidden("allowWatchBookmarks", "allowWatchBookmarks must be set to true when sendInitialEvents is set")])
+        }
         let sinceRevision: Int64?
-        if requested.isEmpty || requested == "0" {
+        if requested.isEmpty || requested == "0" || sendInitialEvents {
             sinceRevision = nil
         } else {
             guard let value = Int64(requested) else {
@@ -38,6 +43,14 @@ extension ServerCore {
                 let watcher = Watcher(id: store.makeWatcherID(), resourceID: resource.id, namespace: namespace,
                                       labels: labels, fields: fields, render: render, sink: sink)
                 if let since = sinceRevision {
+                    if since > store.revision {
+                        var error = APIError(code: 504, reason: "Timeout",
+                                             message: "Too large resource version: \(since), current: \(store.revision)")
+                        error.details = ["causes": [["reason": "ResourceVersionTooLarge", "message": "Too large resource version"]]]
+                        _ = sink(.event(type: "ERROR", object: error.status))
+                        _ = sink(.end)
+                        return WatchHandle(timeoutSeconds: nil, cancel: {})
+                    }
                     if since < store.oldestResumable {
                         let error = APIError.expired("too old resource version: \(since) (\(store.oldestResumable))")
                         _ = sink(.event(type: "ERROR", object: error.status))
@@ -55,9 +68,11 @@ extension ServerCore {
                     }
                 }
                 if bookmarks {
+                    var metadata: JSONObject = ["resourceVersion": .string(String(store.revision))]
+                    if sendInitialEvents { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
                     let bookmark: JSONValue = [
                         "kind": .string(resource.kind), "apiVersion": .string(resource.apiVersion(version)),
-                        "metadata": ["resourceVersion": .string(String(store.revision))],
+                        "metadata": .object(metadata),
                     ]
                     _ = sink(.event(type: "BOOKMARK", object: bookmark))
                 }

@@ -142,6 +142,16 @@ struct DiscoveryAuthTests {
                                              body: #"{"roleRef":{"name":"cluster-admin"}}"#, contentType: "application/merge-patch+json")
             #expect(rebind.status == 422)
             #expect(rebind.json?["message"]?.stringValue?.contains("cannot change roleRef") == true)
+            // Impersonating extras needs its own permission.
+            let impersonator = #"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"impersonate-users"},"rules":[{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"]}]}"#
+            #expect(try await harness.request("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", body: impersonator).status == 201)
+            let grant = #"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"bot-impersonates"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"impersonate-users"},"subjects":[{"kind":"ServiceAccount","name":"bot","namespace":"default"}]}"#
+            #expect(try await harness.request("POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", body: grant).status == 201)
+            #expect(try await harness.request("GET", "/apis", token: token, headers: ["Impersonate-User: alice"]).status == 200)
+            let extra = try await harness.request("GET", "/apis", token: token,
+                                                  headers: ["Impersonate-User: alice", "Impersonate-Extra-Scopes: view"])
+            #expect(extra.status == 403)
+            #expect(extra.json?["message"]?.stringValue?.contains(#"cannot impersonate resource "userextras/scopes""#) == true)
             // Deleting the ServiceAccount revokes its tokens.
             #expect(try await harness.request("DELETE", "/api/v1/namespaces/default/serviceaccounts/bot").status == 200)
             #expect(try await harness.request("GET", "/apis", token: token).status == 401)

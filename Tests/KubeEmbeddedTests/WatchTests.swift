@@ -97,6 +97,21 @@ struct WatchTests {
         }
     }
 
+    @Test func tooLargeResourceVersionAndWatchList() async throws {
+        try await withHarness { harness in
+            _ = try await Self.create(harness, "a")
+            let future = try await harness.watchEvents(Self.base + "?watch=true&resourceVersion=999999&timeoutSeconds=5")
+            #expect(future.count == 1)
+            #expect(future.first?["type"] == "ERROR")
+            #expect(future.first?["object"]?["code"] == 504)
+            #expect(future.first?["object"]?["details"]?["causes"]?[0]?["reason"] == "ResourceVersionTooLarge")
+            let list = try await harness.watchEvents(
+                Self.base + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1")
+            #expect(list.map { $0["type"] } == ["ADDED", "BOOKMARK"])
+            #expect(list.last?["object"]?["metadata"]?["annotations"]?["k8s.io/initial-events-end"] == "true")
+        }
+    }
+
     @Test func slowWatchersAreDropped() async throws {
         var options = EmbeddedAPIServer.Options.quiet
         options.watchBufferLimit = 8
