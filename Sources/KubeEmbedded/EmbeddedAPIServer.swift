@@ -30,6 +30,7 @@ public final class EmbeddedAPIServer: Sendable {
         /// When set, objects are saved to `<dataDirectory>/state.json` after every change and loaded at start-up.
         public var dataDirectory: String? = nil
 
+        /// The defaults: simulator on, no faults, memory only, random admin token.
         public init() {}
     }
 

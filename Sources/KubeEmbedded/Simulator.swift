@@ -16,6 +16,7 @@ public struct WorkloadSimulator: Sendable {
     /// How long after a spec change the status is written.
     public var delay: TimeAmount
 
+    /// A simulator writing statuses `delay` after each spec change.
     public init(enabled: Bool = true, delay: TimeAmount = .milliseconds(0)) {
         self.enabled = enabled
         self.delay = delay

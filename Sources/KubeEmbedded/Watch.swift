@@ -30,7 +30,7 @@ extension ServerCore {
         let version = context.info.version
         let table = wantsTable(context.request)
         let namespace = resource.namespaced ? context.info.namespace : ""
-        let render: @Sendable (String, JSONObject) -> JSONValue = { [resource] _, object in
+        let render: @Sendable (JSONObject) -> JSONValue = { [resource] object in
             var converted = object
             converted["apiVersion"] = .string(resource.apiVersion(version))
             converted["kind"] = .string(resource.kind)
@@ -62,7 +62,7 @@ extension ServerCore {
                     }
                 } else {
                     for object in store.list(resource.id, namespace: namespace) where watcher.matches(object) {
-                        if !sink(.event(type: "ADDED", object: render("ADDED", object))) {
+                        if !sink(.event(type: "ADDED", object: render(object))) {
                             return WatchHandle(timeoutSeconds: nil, cancel: {})
                         }
                     }
