@@ -115,29 +115,17 @@ extension ValidationContext {
         return errors
     }
 
-    /// Errors of a label selector that must select something.
+    /// Errors of a label selector that must select something and be valid.
     func check(nonEmpty selector: LabelSelector, at path: FieldPath) -> [ValidationError] {
-        if selector.isEmpty { return [.required(path, "selector must not be empty")] }
-        var errors: [ValidationError] = []
-        for (key, _) in selector.matchLabels ?? [:] where key.isEmpty {
-            errors.append(.required(path.child("matchLabels"), "label key must not be empty"))
+        if selector.matchLabels.isEmpty && selector.matchExpressions.isEmpty {
+            return [.required(path, "selector must not be empty")]
         }
-        for (index, requirement) in (selector.matchExpressions ?? []).enumerated() {
-            let at = path.child("matchExpressions").index(index)
-            if requirement.key.isEmpty { errors.append(.required(at.child("key"))) }
-            let values = requirement.values ?? []
-            switch requirement.operator {
-            case .in, .notIn:
-                if values.isEmpty {
-                    errors.append(.required(at.child("values"), "must be specified when operator is In or NotIn"))
-                }
-            case .exists, .doesNotExist:
-                if !values.isEmpty {
-                    errors.append(.forbidden(at.child("values"), "may not be specified when operator is Exists or DoesNotExist"))
-                }
-            }
+        do {
+            _ = try selector.selector()
+            return []
+        } catch {
+            return [ValidationError(path, error.description)]
         }
-        return errors
     }
 
     /// Errors of an absolute http(s) URL.
