@@ -14,8 +14,9 @@ import Version
 ///   because it would silently do nothing.
 /// - A stage's `migrationAnchor` may equal its own name; it may not equal another stage's
 ///   name or anchor.
-/// - Decode errors (wrong JSON types, unknown enum spellings, bad durations, missing required
-///   members) stop decoding, so only the first is reported.
+/// - Decode errors (wrong JSON types, unknown enum spellings, bad durations) are collected
+///   across the document; a failing required member drops its nearest optional ancestor (or,
+///   with no such ancestor, ends decoding). Semantic rules run once decoding is clean.
 public struct StageSetValidator: Sendable {
     /// The action operations that exist.
     public var registry: ActionOperationRegistry
@@ -47,20 +48,21 @@ public struct StageSetValidator: Sendable {
         return walker.errors
     }
 
-    /// Decodes `value` (reporting unknown fields) and validates the result.
+    /// Decodes `value` and validates the result.
+    ///
+    /// Reports unknown fields first, then decode errors (decoding continues past a bad optional
+    /// member, so several are reported at once); semantic validation runs only when decoding
+    /// produced no errors, so a member dropped for a decode error cannot cause follow-on noise.
     public func decodeAndValidate(_ value: JSONValue) -> Result<StageSet, ValidationErrors> {
         let decoder = JSONValueDecoder(registry: registry)
-        let stageSet: StageSet
-        let unknown: [FieldPath]
-        do {
-            (stageSet, unknown) = try decoder.decodeReportingUnknownFields(StageSet.self, from: value)
-        } catch let error as DecodingError {
-            return .failure(ValidationErrors([ValidationError(decodingError: error)]))
-        } catch {
-            return .failure(ValidationErrors([ValidationError(.root, "\(error)")]))
+        let (decoded, decodeErrors, unknown) = decoder.decodeCollectingErrors(StageSet.self, from: value)
+        var errors = unknown.map { ValidationError($0, "Unknown field") }
+        errors += decodeErrors.map(ValidationError.init(decodingError:))
+        if let decoded, decodeErrors.isEmpty {
+            errors += validate(decoded)
+            if errors.isEmpty { return .success(decoded) }
         }
-        let errors = unknown.map { ValidationError($0, "Unknown field") } + validate(stageSet)
-        return errors.isEmpty ? .success(stageSet) : .failure(ValidationErrors(errors))
+        return .failure(ValidationErrors(errors))
     }
 }
 

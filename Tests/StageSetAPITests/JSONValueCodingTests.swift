@@ -119,6 +119,20 @@ struct JSONValueCodingTests {
         #expect(unknown.map(\.description) == ["strict.bogus", "top"])
     }
 
+    @Test func collectingDecodeContinuesPastOptionalMembers() {
+        let value: JSONValue = ["name": "n", "items": [["count": 1, "ratio": "x", "flag": 2, "extra": 0]], "map": ["k": 1]]
+        let (decoded, errors, unknown) = decoder.decodeCollectingErrors(Outer.self, from: value)
+        #expect(decoded?.items.first?.count == 1)
+        #expect(decoded?.items.first?.ratio == nil)
+        #expect(decoded?.map == nil)
+        #expect(errors.count == 3)
+        #expect(unknown.map(\.description) == ["items[0].extra"])
+        let failed = decoder.decodeCollectingErrors(Outer.self, from: ["items": [["count": "x", "flag": 2]]])
+        #expect(failed.value == nil)
+        #expect(failed.errors.count == 1)
+        #expect(failed.unknownFields.isEmpty)
+    }
+
     @Test func nestedAndSuperContainers() throws {
         let manual = Manual(a: 7, list: ["x", "y"], parentValue: "p")
         let encoded = try encoder.encode(manual)

@@ -62,6 +62,39 @@ struct ValidationTests {
         ])
     }
 
+    @Test func decodeErrorsAreCollectedTogether() {
+        let errors = validate([
+            "onTimeout": "Wait", "windowScope": "Some", "bogus": 1,
+            "stages": [
+                stage("a", ["timeout": "soon", "actions": ["pre": [action("x", ["scope": "Forever", "retries": "x", "wait": ["duration": "1s"]])]]]),
+                stage("b", ["prune": "yes", "sourceRef": ["name": "s", "kind": 5]]),
+            ],
+        ])
+        #expect(errors == [
+            "spec.bogus: Unknown field",
+            "spec.onTimeout: Unsupported value: \"Wait\": supported values: \"Hold\", \"Rollback\"",
+            "spec.windowScope: Unsupported value: \"Some\": supported values: \"Updates\", \"All\"",
+            "spec.stages[0].timeout: Invalid value: time: invalid duration \"soon\"",
+            "spec.stages[0].actions.pre[0].scope: Unsupported value: \"Forever\": supported values: \"Revision\", \"Version\", \"Lifetime\"",
+            "spec.stages[0].actions.pre[0].retries: Invalid value: expected integer, got string",
+            "spec.stages[1].sourceRef.kind: Invalid value: expected string, got integer",
+            "spec.stages[1].prune: Invalid value: expected boolean, got string",
+        ])
+    }
+
+    @Test func aRequiredMemberFailureDropsItsOptionalAncestor() {
+        // The bad action lacks its required name; `actions` is the nearest optional ancestor,
+        // so it is dropped with one error and the sibling stage is still checked.
+        let errors = validate(["stages": [
+            stage("a", ["actions": ["pre": [["wait": ["duration": "1s"], "whatever": true]]]]),
+            stage("b", ["onTimeout": "Never"]),
+        ]])
+        #expect(errors == [
+            "spec.stages[0].actions.pre[0].name: Required value",
+            "spec.stages[1].onTimeout: Unsupported value: \"Never\": supported values: \"Hold\", \"Rollback\"",
+        ])
+    }
+
     static let cases: [ValidationCase] = [
         // Stages (API-17, API-28, WHK-03, WHK-10, WHK-25).
         .init(name: "stages MinItems", spec: ["stages": []], errors: ["spec.stages: Required value: must have at least 1 item"]),
