@@ -25,6 +25,9 @@ public struct Action: Codable, Sendable, Equatable {
         self.operations = [operation]
     }
 
+    /// The scope a pre/post action runs under: `scope`, or Revision when unset.
+    public var effectiveScope: ActionScope { scope ?? .revision }
+
     /// The operation, when exactly one is set.
     public var operation: ActionOperation? {
         operations.count == 1 ? operations.first : nil

@@ -41,6 +41,17 @@ public struct StageSetValidator: Sendable {
         }
     }
 
+    /// Whether an update from `old` to `new` needs validating (WHK-02): only when the spec
+    /// changed in something other than `suspend`, so suspending or annotating an object that
+    /// became invalid under newer rules is never refused.
+    public static func needsValidation(old: StageSet, new: StageSet) -> Bool {
+        var oldSpec = old.spec
+        var newSpec = new.spec
+        oldSpec.suspend = nil
+        newSpec.suspend = nil
+        return oldSpec != newSpec
+    }
+
     /// Every error in `stageSet`, in document order.
     public func validate(_ stageSet: StageSet) -> [ValidationError] {
         var walker = ValidationWalker(validator: self, stageSet: stageSet)

@@ -384,6 +384,18 @@ struct ValidationTests {
         ])
     }
 
+    @Test func updatesChangingOnlySuspendSkipValidation() {
+        let old = StageSet(metadata: ObjectMeta(name: "s"), spec: StageSetSpec(stages: [Stage(name: "A", sourceRef: SourceReference(name: "x"))]))
+        var suspended = old
+        suspended.spec.suspend = true
+        suspended.metadata.annotations = ["note": "x"]
+        #expect(!StageSetValidator.needsValidation(old: old, new: suspended))
+        var edited = suspended
+        edited.spec.stages[0].path = "./other"
+        #expect(StageSetValidator.needsValidation(old: old, new: edited))
+        #expect(Action(name: "a", operation: .wait(WaitAction(duration: .seconds(1)))).effectiveScope == .revision)
+    }
+
     @Test func validatorUsesInjectedCELCheck() throws {
         let validator = StageSetValidator(celCheck: { $0 == "ok" ? nil : "rejected" })
         var spec = StageSetSpec(stages: [Stage(name: "a", sourceRef: SourceReference(name: "s"))])
