@@ -11,9 +11,16 @@ let package = Package(
     name: "stageset-controller",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "stagesetctl", targets: ["stagesetctl"]),
+        .executable(name: "stageset-crdgen", targets: ["stageset-crdgen"]),
         .library(name: "KubeModel", targets: ["KubeModel"]),
+        .library(name: "YAML", targets: ["YAML"]),
         .library(name: "CEL", targets: ["CEL"]),
+        .library(name: "Health", targets: ["Health"]),
         .library(name: "StageSetAPI", targets: ["StageSetAPI"]),
+        .library(name: "CRDGenerator", targets: ["CRDGenerator"]),
+        .library(name: "StageSetCLI", targets: ["StageSetCLI"]),
+        .plugin(name: "GenerateCRDs", targets: ["GenerateCRDs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +34,9 @@ let package = Package(
         .systemLibrary(name: "CGPGME", pkgConfig: "gpgme", providers: [.apt(["libgpgme-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
+        // Wrappers: the only modules that import C.
+        .target(name: "YAML", dependencies: ["CYAML", "KubeModel"], swiftSettings: swiftSettings),
+
         // Model band.
         .target(
             name: "KubeModel",
@@ -35,22 +45,61 @@ let package = Package(
         ),
         // CEL: Common Expression Language for readiness expressions.
         .target(name: "CEL", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+
         // API band.
         .target(
             name: "StageSetAPI",
             dependencies: [
-                "KubeModel",
-                "CEL",
+                "KubeModel", "CEL",
                 .product(name: "Version", package: "Version"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
         ),
+
+        // Engines.
+        .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
+
+        // Generators: our controller-gen, as a library, a thin executable and a command plugin.
+        .target(name: "CRDGenerator", dependencies: ["StageSetAPI", "KubeModel", "YAML"], swiftSettings: swiftSettings),
+        .executableTarget(name: "stageset-crdgen", dependencies: ["CRDGenerator"], swiftSettings: swiftSettings),
+        .plugin(
+            name: "GenerateCRDs",
+            capability: .command(
+                intent: .custom(verb: "generate-crds", description: "Write deploy/crds from the StageSetAPI types"),
+                permissions: [.writeToPackageDirectory(reason: "Writes the generated CRDs into deploy/crds")]
+            ),
+            dependencies: ["stageset-crdgen"]
+        ),
+
+        // Apps.
+        .target(
+            name: "StageSetCLI",
+            dependencies: [
+                "StageSetAPI", "KubeModel", "YAML", "CEL", "Health",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "stagesetctl", dependencies: ["StageSetCLI"], swiftSettings: swiftSettings),
+
+        // Benchmarks (run with Benchmarks/run.sh; figures in BENCHMARKS.md).
+        .executableTarget(
+            name: "stageset-bench",
+            dependencies: ["YAML", "KubeModel"],
+            path: "Benchmarks/StageSetBench",
+            swiftSettings: swiftSettings
+        ),
+
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CELTests", dependencies: ["CEL"], swiftSettings: swiftSettings),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,9 +27,10 @@ public struct JSONError: Error, Sendable, Hashable, CustomStringConvertible {
 ///
 /// Decoding rules (Go's where RFC 8259 leaves room):
 /// - object key order is preserved; a duplicate key keeps its first position and takes the last value;
-/// - a number literal without fraction or exponent that fits `Int64` becomes ``JSONValue/int(_:)``,
-///   every other number ``JSONValue/double(_:)`` (`1e3` is `.double(1000)`); a number whose magnitude
-///   overflows `Double` is an error, so decoded values never hold NaN or infinity;
+/// - a number literal without fraction or exponent that fits `Int64` becomes ``JSONValue/int(_:)``
+///   (so `-0` is `.int(0)`), every other number ``JSONValue/double(_:)`` (`1e3` is `.double(1000)`);
+///   a number whose magnitude overflows `Double` is an error, so decoded values never hold NaN or
+///   infinity, while one that underflows becomes `0`;
 /// - invalid UTF-8 inside strings and unpaired UTF-16 surrogate escapes are replaced by U+FFFD,
 ///   byte by byte, exactly as Go does; they are not errors;
 /// - nesting deeper than ``maxDepth`` is an error (the parser never recurses, so the stack is safe);
@@ -103,9 +104,12 @@ private enum Byte {
 
 /// An iterative (non-recursive) RFC 8259 parser over a contiguous UTF-8 buffer.
 private struct JSONParser {
-    private enum Frame {
-        case array([JSONValue])
-        case object(JSONObject, key: String)
+    /// An open container. Finished members wait in the flat `values` (and `keys`) buffers from
+    /// `valueStart` (`keyStart`) on, and become one array or object when the container closes.
+    private struct Frame {
+        var isObject: Bool
+        var valueStart: Int
+        var keyStart: Int
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -117,35 +121,37 @@ private struct JSONParser {
     }
 
     mutating func parseDocument() throws(JSONError) -> JSONValue {
-        var stack: [Frame] = []
+        var frames: [Frame] = []
+        var values: [JSONValue] = []
+        var keys: [String] = []
         var value: JSONValue
         parsing: while true {
-            // Parse the start of a value; containers push a frame and loop for their first element.
+            // Parse the start of a value; containers open a frame and loop for their first member.
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of JSON input") }
             let c = bytes[pos]
             switch c {
             case Byte.openBrace:
-                guard stack.count < JSON.maxDepth else { throw error("exceeded max depth") }
+                guard frames.count < JSON.maxDepth else { throw error("exceeded max depth") }
                 pos += 1
                 skipWhitespace()
                 if pos < bytes.count, bytes[pos] == Byte.closeBrace {
                     pos += 1
                     value = .object([:])
                 } else {
-                    let key = try parseKey()
-                    stack.append(.object([:], key: key))
+                    frames.append(Frame(isObject: true, valueStart: values.count, keyStart: keys.count))
+                    keys.append(try parseKey())
                     continue parsing
                 }
             case Byte.openBracket:
-                guard stack.count < JSON.maxDepth else { throw error("exceeded max depth") }
+                guard frames.count < JSON.maxDepth else { throw error("exceeded max depth") }
                 pos += 1
                 skipWhitespace()
                 if pos < bytes.count, bytes[pos] == Byte.closeBracket {
                     pos += 1
                     value = .array([])
                 } else {
-                    stack.append(.array([]))
+                    frames.append(Frame(isObject: false, valueStart: values.count, keyStart: keys.count))
                     continue parsing
                 }
             case Byte.quote:
@@ -165,41 +171,39 @@ private struct JSONParser {
                 throw error("invalid character \(Self.quoteChar(c)) looking for beginning of value")
             }
 
-            // Attach the finished value to its container, closing containers as they end.
-            while let frame = stack.popLast() {
+            // Store the finished value in its container, closing containers as they end.
+            while let frame = frames.last {
+                values.append(value)
                 skipWhitespace()
-                switch frame {
-                case .array(var elements):
-                    elements.append(value)
-                    guard pos < bytes.count else { throw error("unexpected end of JSON input") }
-                    let c = bytes[pos]
+                guard pos < bytes.count else { throw error("unexpected end of JSON input") }
+                let c = bytes[pos]
+                if c == Byte.comma {
                     pos += 1
-                    if c == Byte.comma {
-                        stack.append(.array(elements))
-                        continue parsing
-                    } else if c == Byte.closeBracket {
-                        value = .array(elements)
-                    } else {
-                        pos -= 1
-                        throw error("invalid character \(Self.quoteChar(c)) after array element")
-                    }
-                case .object(var members, let key):
-                    members[key] = value
-                    guard pos < bytes.count else { throw error("unexpected end of JSON input") }
-                    let c = bytes[pos]
-                    pos += 1
-                    if c == Byte.comma {
+                    if frame.isObject {
                         skipWhitespace()
-                        let next = try parseKey()
-                        stack.append(.object(members, key: next))
-                        continue parsing
-                    } else if c == Byte.closeBrace {
-                        value = .object(members)
-                    } else {
-                        pos -= 1
+                        keys.append(try parseKey())
+                    }
+                    continue parsing
+                }
+                if frame.isObject {
+                    guard c == Byte.closeBrace else {
                         throw error("invalid character \(Self.quoteChar(c)) after object key:value pair")
                     }
+                    var members = JSONObject(minimumCapacity: values.count - frame.valueStart)
+                    for (key, member) in zip(keys[frame.keyStart...], values[frame.valueStart...]) {
+                        members[key] = member  // a duplicate keeps its first position and takes the last value
+                    }
+                    keys.removeSubrange(frame.keyStart...)
+                    value = .object(members)
+                } else {
+                    guard c == Byte.closeBracket else {
+                        throw error("invalid character \(Self.quoteChar(c)) after array element")
+                    }
+                    value = .array(Array(values[frame.valueStart...]))
                 }
+                pos += 1
+                values.removeSubrange(frame.valueStart...)
+                frames.removeLast()
             }
             break parsing
         }

@@ -146,7 +146,10 @@ public struct ObjectIdentity: Hashable, Sendable, Comparable, CustomStringConver
 
     /// The inventory text form.
     public var description: String {
-        let encodedName = isRBAC ? name.replacing(":", with: "__") : name
+        let encodedName =
+            isRBAC
+            ? String(decoding: name.utf8.flatMap { $0 == UInt8(ascii: ":") ? [0x5F, 0x5F] : [$0] }, as: UTF8.self)
+            : name
         return "\(namespace)_\(encodedName)_\(group)_\(kind)"
     }
 
@@ -154,28 +157,44 @@ public struct ObjectIdentity: Hashable, Sendable, Comparable, CustomStringConver
     /// first `_`, kind and group are the last two `_`-separated fields, `__` in the name decodes to `:`,
     /// and the name must be non-empty and contain no other `_`; fields are trimmed of spaces.
     public init(parsing text: String) throws(ParseError) {
-        func unparsable(_ rest: Substring) -> ParseError {
-            ParseError(description: "unable to parse stored object metadata: \(rest)")
+        // Byte-level, as Go's strings functions are.
+        let bytes = Array(text.utf8)
+        let underscore = UInt8(ascii: "_")
+        func string(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+        func unparsable(_ rest: ArraySlice<UInt8>) -> ParseError {
+            ParseError(description: "unable to parse stored object metadata: \(string(rest))")
         }
-        guard let firstSeparator = text.firstIndex(of: "_") else { throw unparsable(text[...]) }
-        let namespace = text[..<firstSeparator]
-        var rest = text[text.index(after: firstSeparator)...]
-        guard let kindSeparator = rest.lastIndex(of: "_") else { throw unparsable(rest) }
-        let kind = rest[rest.index(after: kindSeparator)...]
+        guard let firstSeparator = bytes.firstIndex(of: underscore) else { throw unparsable(bytes[...]) }
+        let namespace = bytes[..<firstSeparator]
+        var rest = bytes[(firstSeparator + 1)...]
+        guard let kindSeparator = rest.lastIndex(of: underscore) else { throw unparsable(rest) }
+        let kind = rest[(kindSeparator + 1)...]
         rest = rest[..<kindSeparator]
-        guard let groupSeparator = rest.lastIndex(of: "_") else { throw unparsable(rest) }
-        let group = rest[rest.index(after: groupSeparator)...]
-        let name = String(rest[..<groupSeparator]).replacing("__", with: ":")
-        guard !name.contains(Character("_")) else { throw ParseError(description: "too many fields within: \(rest)") }
-        let trimmedName = name.trimmingSpaces()
+        guard let groupSeparator = rest.lastIndex(of: underscore) else { throw unparsable(rest) }
+        let group = rest[(groupSeparator + 1)...]
+        // The name: `__` decodes to `:`, and no other `_` may remain.
+        var name: [UInt8] = []
+        var index = rest.startIndex
+        while index < groupSeparator {
+            if bytes[index] == underscore {
+                guard index + 1 < groupSeparator, bytes[index + 1] == underscore else {
+                    throw ParseError(description: "too many fields within: \(string(rest))")
+                }
+                name.append(UInt8(ascii: ":"))
+                index += 2
+            } else {
+                name.append(bytes[index])
+                index += 1
+            }
+        }
+        let trimmedName = string(name[...]).trimmingSpaces()
         guard !trimmedName.isEmpty else { throw ParseError(description: "empty name for object") }
-        let trimmedGroup = String(group).trimmingSpaces()
-        let trimmedKind = String(kind).trimmingSpaces()
+        let trimmedGroup = string(group).trimmingSpaces()
+        let trimmedKind = string(kind).trimmingSpaces()
         guard !(trimmedGroup.isEmpty && trimmedKind.isEmpty) else {
             throw ParseError(description: "empty GroupKind for object")
         }
-        self.init(
-            namespace: String(namespace).trimmingSpaces(), name: trimmedName, group: trimmedGroup, kind: trimmedKind)
+        self.init(namespace: string(namespace).trimmingSpaces(), name: trimmedName, group: trimmedGroup, kind: trimmedKind)
     }
 
     public static func < (lhs: ObjectIdentity, rhs: ObjectIdentity) -> Bool {
@@ -369,6 +388,39 @@ public struct KubeObject: Sendable, Hashable {
     public var deletionTimestamp: Timestamp? {
         get { metadataTimestamp("deletionTimestamp") }
         set { setMetadata("deletionTimestamp", newValue.map { .string($0.rfc3339) }) }
+    }
+
+    /// The owner reference marked `controller: true`, if any (`metav1.GetControllerOf`).
+    public var controllerReference: OwnerReference? {
+        ownerReferences.first { $0.controller == true }
+    }
+
+    /// Whether deletion has been requested (a `deletionTimestamp` is set).
+    public var isBeingDeleted: Bool {
+        object["metadata"]?["deletionTimestamp"].map { !$0.isNull } ?? false
+    }
+
+    /// Whether `finalizer` is present (`controllerutil.ContainsFinalizer`).
+    public func hasFinalizer(_ finalizer: String) -> Bool {
+        finalizers.contains(finalizer)
+    }
+
+    /// Appends `finalizer` unless present; reports whether the object changed (`controllerutil.AddFinalizer`).
+    @discardableResult
+    public mutating func addFinalizer(_ finalizer: String) -> Bool {
+        guard !hasFinalizer(finalizer) else { return false }
+        finalizers.append(finalizer)
+        return true
+    }
+
+    /// Removes every occurrence of `finalizer`; reports whether the object changed (`controllerutil.RemoveFinalizer`).
+    @discardableResult
+    public mutating func removeFinalizer(_ finalizer: String) -> Bool {
+        let current = finalizers
+        let remaining = current.filter { $0 != finalizer }
+        guard remaining.count != current.count else { return false }
+        finalizers = remaining
+        return true
     }
 
     // MARK: Body

@@ -646,6 +646,7 @@ private struct SelectorParser {
     private enum Context { case keyAndOperator, values }
 
     private func lookahead(_ context: Context) -> (token: Token, literal: String) {
+        guard position < items.count else { return (.end, "") }
         var item = items[position]
         if context == .values && (item.token == .in || item.token == .notIn) { item.token = .identifier }
         return item
@@ -694,11 +695,8 @@ private struct SelectorParser {
 
     private mutating func parseRequirement() throws(SelectorError) -> Labels.Requirement {
         var (token, literal) = consume(.values)
-        var inferred: Labels.Operator? = nil
-        if token == .doesNotExist {
-            inferred = .doesNotExist
-            (token, literal) = consume(.values)
-        }
+        let negated = token == .doesNotExist
+        if negated { (token, literal) = consume(.values) }
         guard token == .identifier else { throw failure("found '\(literal)', expected: identifier") }
         let key = literal
         let keyMessages = Labels.validateQualifiedName(key)
@@ -706,7 +704,7 @@ private struct SelectorParser {
             throw failure(Labels.invalid(nil, Labels.goQuote(key), keyMessages.joined(separator: "; ")))
         }
         // `!key` takes no operator; whatever follows must be a separator (checked by the caller).
-        if inferred == .doesNotExist {
+        if negated {
             return try Labels.Requirement(key: key, operator: .doesNotExist, values: [])
         }
         let next = lookahead(.values).token

@@ -31,11 +31,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The instant of a UTC calendar date and time. Out-of-range fields carry over as in Go's
-    /// `time.Date` (month 13 is January of the next year, second 60 the next minute).
+    /// `time.Date` (month 13 is January of the next year, second 60 the next minute). Fields far
+    /// outside the calendar (beyond about ±10⁹ years in total) wrap instead of trapping.
     public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, nanosecond: Int = 0) {
-        let (yearCarry, monthIndex) = Self.floorDivide(Int64(month) - 1, 12)
-        let days = Self.daysFromCivil(year: Int64(year) + yearCarry, month: monthIndex + 1, day: 1) + Int64(day) - 1
-        let secs = days * 86_400 + Int64(hour) * 3_600 + Int64(minute) * 60 + Int64(second)
+        let (yearCarry, monthIndex) = Self.floorDivide(Int64(month) &- 1, 12)
+        let days = Self.daysFromCivil(year: Int64(year) &+ yearCarry, month: monthIndex + 1, day: 1) &+ Int64(day) &- 1
+        let secs = days &* 86_400 &+ Int64(hour) &* 3_600 &+ Int64(minute) &* 60 &+ Int64(second)
         self.init(seconds: secs, nanoseconds: Int64(nanosecond))
     }
 
@@ -113,6 +114,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `2006-01-02T15:04:05.000000Z`: UTC with exactly six fractional digits (truncated), as
+    /// `metav1.MicroTime` marshals (Lease and Event times).
+    public var rfc3339Micro: String {
+        var out: [UInt8] = []
+        appendDateTime(to: &out)
+        out.append(UInt8(ascii: "."))
+        Self.appendPadded(UInt64(nanoseconds / 1_000), width: 6, to: &out)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private func appendDateTime(to out: inout [UInt8]) {
         let (days, secondOfDay) = Self.floorDivide(seconds, 86_400)
         let (year, month, day) = Self.civilFromDays(days)
@@ -146,12 +158,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (month 1...12).
     private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
+        let y = month <= 2 ? year &- 1 : year
         let era = floorDivide(y, 400).quotient
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        let yearOfEra = y &- era &* 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 &+ day &- 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 &+ dayOfYear
+        return era &* 146_097 &+ dayOfEra &- 719_468
     }
 
     private static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
@@ -184,16 +196,25 @@ extension Timestamp {
         public init(description: String) { self.description = description }
     }
 
-    private static let layout = "2006-01-02T15:04:05Z07:00"
-
     /// Parses `text` as Go's `time.Parse(time.RFC3339, text)` does.
     public init(parsing text: String) throws(ParseError) {
+        try self.init(parsing: text, micro: false)
+    }
+
+    /// Parses `text` as `metav1.MicroTime` does (Go's `time.Parse` with layout
+    /// `2006-01-02T15:04:05.000000Z07:00`): exactly six fractional digits after `.` or `,`.
+    public init(parsingMicro text: String) throws(ParseError) {
+        try self.init(parsing: text, micro: true)
+    }
+
+    private init(parsing text: String, micro: Bool) throws(ParseError) {
         var s = Substring(text).utf8[...]
         let quoted = Self.goQuote(text)
+        let layout = micro ? "2006-01-02T15:04:05.000000Z07:00" : "2006-01-02T15:04:05Z07:00"
 
         func cannotParse(_ element: String) -> ParseError {
             ParseError(
-                description: "parsing time \(quoted) as \"\(Self.layout)\": cannot parse "
+                description: "parsing time \(quoted) as \"\(layout)\": cannot parse "
                     + "\(Self.goQuote(String(decoding: s, as: UTF8.self))) as \"\(element)\"")
         }
         func outOfRange(_ what: String) -> ParseError {
@@ -242,9 +263,23 @@ extension Timestamp {
         let second = try number(fixed: true, element: "05")
         guard second < 60 else { throw outOfRange("second") }
 
-        // Fractional seconds: '.' or ',' and at least one digit; digits past nine are truncated.
         var nanos: Int64 = 0
-        if let sep = s.first, sep == UInt8(ascii: ".") || sep == UInt8(ascii: ","), digit(s.dropFirst().first) != nil {
+        if micro {
+            // Exactly '.' or ',' and six digits.
+            let fraction = Array(s.prefix(7))
+            guard fraction.count == 7, fraction[0] == UInt8(ascii: ".") || fraction[0] == UInt8(ascii: ",") else {
+                throw cannotParse(".000000")
+            }
+            for c in fraction[1...] {
+                guard let d = digit(c) else { throw cannotParse(".000000") }
+                nanos = nanos * 10 + d
+            }
+            nanos *= 1_000
+            s = s.dropFirst(7)
+        } else if let sep = s.first, sep == UInt8(ascii: ".") || sep == UInt8(ascii: ","),
+            digit(s.dropFirst().first) != nil
+        {
+            // Fractional seconds: '.' or ',' and at least one digit; digits past nine are truncated.
             s = s.dropFirst()
             var count = 0
             while let d = digit(s.first) {

@@ -12,11 +12,15 @@ public protocol SchemaDescribed {
     static var schemaDefaults: [String: JSONValue] { get }
     /// JSON field names whose default the CRD declares, so the API server applies it.
     static var apiServerDefaultedFields: Set<String> { get }
+    /// Extra OpenAPI keywords per JSON field name (`pattern`, `minimum`, `maxItems`, …) that the CRD
+    /// declares so the API server rejects what admission would reject anyway.
+    static var schemaConstraints: [String: JSONValue] { get }
 }
 
 extension SchemaDescribed {
     public static var schemaDefaults: [String: JSONValue] { [:] }
     public static var apiServerDefaultedFields: Set<String> { [] }
+    public static var schemaConstraints: [String: JSONValue] { [:] }
 
     /// The declared default of `field`, decoded as `T`; `nil` when none is declared.
     static func schemaDefault<T: Decodable>(_ field: String, as type: T.Type = T.self) -> T? {

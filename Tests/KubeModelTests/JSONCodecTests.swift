@@ -69,6 +69,25 @@ struct JSONCodecTests {
         #expect(value == expected)
     }
 
+    @Test func siblingContainersKeepTheirMembers() throws {
+        let text = #"[[1,2],[3,[4,5]],{"a":[6],"b":{"c":7,"d":[]}},8,{"e":{"f":{"g":[9,{"h":10}]}},"i":11}]"#
+        #expect(JSON.encode(try JSON.decode(text)) == text)
+    }
+
+    @Test func largeContainers() throws {
+        let count = 100_000
+        let text = "[" + (0..<count).map(String.init).joined(separator: ",") + "]"
+        let value = try JSON.decode(text)
+        #expect(value.arrayValue?.count == count)
+        #expect(value[count - 1] == .int(Int64(count - 1)))
+        let objectText = "{" + (0..<1_000).map { "\"k\($0 % 500)\":\($0)" }.joined(separator: ",") + "}"
+        let object = try #require(try JSON.decode(objectText).objectValue)
+        #expect(object.count == 500)
+        #expect(object["k0"] == 500)
+        #expect(object.keys.first == "k0")
+        #expect(object.keys.last == "k499")
+    }
+
     @Test func stringEscapes() throws {
         #expect(try JSON.decode(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{08}\u{0C}\n\r\t"))
         #expect(try JSON.decode(#""\u00e9\u4e2d\uD83D\uDE00""#) == .string("é中😀"))
@@ -239,6 +258,26 @@ struct JSONCodecTests {
         #expect(JSON.encode(value) == text)
         #expect(try JSON.decode(JSON.encode(value, pretty: true)) == value)
         #expect(Array(JSON.encodeToBytes(value)) == Array(text.utf8))
+    }
+
+    @Test func randomDoublesRoundTrip() throws {
+        // A fixed linear congruential sequence of bit patterns: deterministic, spread over all exponents.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var checked = 0
+        while checked < 20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let value = Double(bitPattern: state)
+            guard value.isFinite else { continue }
+            checked += 1
+            let text = JSON.encode(.double(value))
+            let decoded = try JSON.decode(text)
+            #expect(decoded.doubleValue == value, "\(text)")
+            if value.magnitude >= 1e21 || (value != 0 && value.magnitude < 1e-6) {
+                #expect(text.contains("e"), "\(text)")
+            } else {
+                #expect(!text.contains("e"), "\(text)")
+            }
+        }
     }
 
     @Test func roundTripsDoublesExactly() throws {

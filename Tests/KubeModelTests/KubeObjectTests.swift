@@ -118,6 +118,26 @@ struct KubeObjectTests {
         #expect(obj.value(at: ["metadata", "ownerReferences"]) == nil)
     }
 
+    @Test func finalizersAndController() throws {
+        var obj = try object()
+        #expect(obj.controllerReference?.kind == "StageSet")
+        #expect(obj.isBeingDeleted)
+        #expect(obj.hasFinalizer("stages.metio.wtf/finalizer"))
+        let added = obj.addFinalizer("other")
+        let addedAgain = obj.addFinalizer("other")
+        #expect(added && !addedAgain)
+        #expect(obj.finalizers == ["stages.metio.wtf/finalizer", "other"])
+        let removed = obj.removeFinalizer("stages.metio.wtf/finalizer")
+        let removedAgain = obj.removeFinalizer("stages.metio.wtf/finalizer")
+        #expect(removed && !removedAgain)
+        _ = obj.removeFinalizer("other")
+        #expect(obj.value(at: ["metadata", "finalizers"]) == nil)
+        obj.deletionTimestamp = nil
+        #expect(!obj.isBeingDeleted)
+        obj.ownerReferences = [OwnerReference(apiVersion: "v1", kind: "A", name: "a", uid: "1", controller: false)]
+        #expect(obj.controllerReference == nil)
+    }
+
     @Test func specStatusAndConditions() throws {
         var obj = KubeObject(apiVersion: "stages.metio.wtf/v1", kind: "StageSet", namespace: "ns", name: "s")
         obj.spec = ["interval": "5m"]

@@ -78,6 +78,9 @@ struct LabelSelectorTests {
             String(repeating: "k", count: 64) + "=v",
             "unable to parse requirement: <nil>: Invalid value: \"\(String(repeating: "k", count: 64))\": name part must be no more than 63 characters"
         ),
+        // Messages seen verbatim from API servers.
+        ("app:monolith", "unable to parse requirement: <nil>: Invalid value: \"app:monolith\": name part \(nameRegexMessage)"),
+        ("app: nginx", "unable to parse requirement: <nil>: Invalid value: \"app:\": name part \(nameRegexMessage)"),
         ("a=-b", "unable to parse requirement: values[0][a]: Invalid value: \"-b\": \(valueRegexMessage)"),
         (
             "a=" + String(repeating: "v", count: 64),

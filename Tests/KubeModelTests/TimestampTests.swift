@@ -84,6 +84,24 @@ struct TimestampTests {
         #expect(Timestamp(seconds: -1, nanoseconds: 123_456_789).rfc3339Nano == "1969-12-31T23:59:59.123456789Z")
     }
 
+    @Test func microTimeAsMetav1() throws {
+        let t = try Timestamp(parsingMicro: "2024-03-01T00:00:00.123456+01:00")
+        #expect(t == Timestamp(seconds: 1_709_251_200 - 3_600, nanoseconds: 123_456_000))
+        #expect(t.rfc3339Micro == "2024-02-29T23:00:00.123456Z")
+        #expect(Timestamp(seconds: 0).rfc3339Micro == "1970-01-01T00:00:00.000000Z")
+        #expect(Timestamp(seconds: 0, nanoseconds: 999_999_999).rfc3339Micro == "1970-01-01T00:00:00.999999Z")
+        #expect(try Timestamp(parsingMicro: "2024-03-01T00:00:00,000001Z").nanoseconds == 1_000)
+        let layout = "2006-01-02T15:04:05.000000Z07:00"
+        for (text, rest, element) in [
+            ("2024-03-01T00:00:00Z", "Z", ".000000"),
+            ("2024-03-01T00:00:00.12345Z", ".12345Z", ".000000"),
+            ("2024-03-01T00:00:00.1234567Z", "7Z", "Z07:00"),
+        ] {
+            let error = try #require(throws: Timestamp.ParseError.self) { try Timestamp(parsingMicro: text) }
+            #expect(error.description == "parsing time \"\(text)\" as \"\(layout)\": cannot parse \"\(rest)\" as \"\(element)\"")
+        }
+    }
+
     @Test func roundTripsAcrossManyDays() throws {
         // Every 997th day over four centuries formats and parses back to itself.
         var day: Int64 = -150_000

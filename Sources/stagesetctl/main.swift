@@ -1,0 +1,4 @@
+import Foundation
+import StageSetCLI
+
+exit(await Stagesetctl.run(arguments: Array(CommandLine.arguments.dropFirst())))

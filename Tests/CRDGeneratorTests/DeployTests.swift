@@ -1,0 +1,42 @@
+import Foundation
+import KubeModel
+import Testing
+import YAML
+
+/// `deploy/` is a kustomization that installs the controller; kubectl must render it.
+struct DeployTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: kubectl != nil, "kubectl is not installed"))
+    func kubectlKustomizeRendersTheInstallation() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.kubectl))
+        process.arguments = ["kustomize", Self.root.appending(path: "deploy").path]
+        process.environment = ["KUBECONFIG": "/dev/null", "HOME": NSTemporaryDirectory()]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let objects = try YAML.decodeAll(Array(data))
+        let kinds = objects.compactMap { object -> String? in
+            guard let kind = object["kind"]?.stringValue, let name = object[path: "metadata", "name"]?.stringValue else { return nil }
+            return "\(kind)/\(name)"
+        }
+        for expected in [
+            "CustomResourceDefinition/stagesets.stages.metio.wtf",
+            "CustomResourceDefinition/stageinventories.stages.metio.wtf",
+            "CustomResourceDefinition/stageledgers.stages.metio.wtf",
+            "ClusterRole/stageset-controller", "Deployment/stageset-controller", "Namespace/stageset-system",
+        ] {
+            #expect(kinds.contains(expected), "\(expected)")
+        }
+        // The controller reads no Secrets or ConfigMaps with its own identity.
+        let role = try #require(objects.first { $0["kind"] == "ClusterRole" })
+        let resources = (role["rules"]?.arrayValue ?? []).flatMap { $0["resources"]?.arrayValue ?? [] }
+        #expect(!resources.contains("secrets") && !resources.contains("configmaps"))
+    }
+}
