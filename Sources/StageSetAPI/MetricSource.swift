@@ -1,5 +1,3 @@
-public import KubeModel
-
 /// Where a gate reads one scalar: exactly one of `prometheus` and `webhook`.
 public struct MetricSource: Codable, Sendable, Hashable {
     /// An instant PromQL query yielding a scalar or a one-sample vector.

@@ -1,5 +1,3 @@
-public import KubeModel
-
 /// One shard of a stage's recorded inventory (`stages.metio.wtf/v1`, kind `StageInventory`).
 public struct StageInventory: Codable, Sendable, Hashable {
     /// The API group/version of the kind.
