@@ -148,9 +148,9 @@ public struct PatchTarget: Codable, Sendable, Hashable {
     /// Name of one object to patch; mutually exclusive with `selector`.
     public var name: String?
     /// Patches every object of `kind` whose labels match; must not be empty; mutually exclusive with `name`.
-    public var selector: LabelSelector?
+    public var selector: LabelSelectorSpec?
 
-    public init(apiVersion: String? = nil, kind: String, namespace: String? = nil, name: String? = nil, selector: LabelSelector? = nil) {
+    public init(apiVersion: String? = nil, kind: String, namespace: String? = nil, name: String? = nil, selector: LabelSelectorSpec? = nil) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.namespace = namespace

@@ -105,3 +105,58 @@ public typealias KubeTime = Timestamp
 
 /// Transitional name of `Condition` (KubeModel), still used by the CRD generator.
 public typealias StatusCondition = Condition
+
+/// The wire form of a label query in StageSet specs (`metav1.LabelSelector`): all of
+/// `matchLabels` and `matchExpressions` must hold. Decoding is strict (operators are an
+/// enumeration, `key` and `operator` are required), unlike KubeModel's lenient
+/// `LabelSelector`, which ``labelSelector`` converts to for matching and validation.
+public struct LabelSelectorSpec: Codable, Sendable, Hashable {
+    /// Labels that must be present with exactly these values.
+    public var matchLabels: StringMap?
+    /// Set-based requirements.
+    public var matchExpressions: [LabelSelectorRequirement]?
+
+    public init(matchLabels: StringMap? = nil, matchExpressions: [LabelSelectorRequirement]? = nil) {
+        self.matchLabels = matchLabels
+        self.matchExpressions = matchExpressions
+    }
+
+    /// True when the selector has no requirement (it would match every object).
+    public var isEmpty: Bool { (matchLabels?.isEmpty ?? true) && (matchExpressions?.isEmpty ?? true) }
+
+    /// The selector as KubeModel's `LabelSelector`, for matching and apimachinery validation.
+    public var labelSelector: LabelSelector {
+        var labels: [String: String] = [:]
+        for (key, value) in matchLabels ?? [:] { labels[key] = value }
+        let requirements = (matchExpressions ?? []).map { requirement in
+            LabelSelector.Requirement(
+                key: requirement.key, operator: LabelSelector.Operator(rawValue: requirement.operator.rawValue),
+                values: requirement.values ?? [])
+        }
+        return LabelSelector(matchLabels: labels, matchExpressions: requirements)
+    }
+}
+
+/// One set-based requirement of a ``LabelSelector``.
+public struct LabelSelectorRequirement: Codable, Sendable, Hashable {
+    /// The label key.
+    public var key: String
+    /// `In`, `NotIn`, `Exists` or `DoesNotExist`.
+    public var `operator`: LabelSelectorOperator
+    /// The values for `In`/`NotIn` (must be non-empty) — empty for `Exists`/`DoesNotExist`.
+    public var values: [String]?
+
+    public init(key: String, operator: LabelSelectorOperator, values: [String]? = nil) {
+        self.key = key
+        self.operator = `operator`
+        self.values = values
+    }
+}
+
+/// The operator of a label selector requirement.
+public enum LabelSelectorOperator: String, WireEnum {
+    case `in` = "In"
+    case notIn = "NotIn"
+    case exists = "Exists"
+    case doesNotExist = "DoesNotExist"
+}

@@ -128,13 +128,11 @@ extension ValidationContext {
         return errors
     }
 
-    /// Errors of a label selector that must select something and be valid.
-    func check(nonEmpty selector: LabelSelector, at path: FieldPath) -> [ValidationError] {
-        if selector.matchLabels.isEmpty && selector.matchExpressions.isEmpty {
-            return [.required(path, "selector must not be empty")]
-        }
+    /// Errors of a label selector that must select something and be valid (apimachinery's rules).
+    func check(nonEmpty selector: LabelSelectorSpec, at path: FieldPath) -> [ValidationError] {
+        if selector.isEmpty { return [.required(path, "selector must not be empty")] }
         do {
-            _ = try selector.selector()
+            _ = try selector.labelSelector.selector()
             return []
         } catch {
             return [ValidationError(path, error.description)]

@@ -21,7 +21,7 @@ struct StageSetCodingTests {
         let pre = try #require(stageSet.spec.stages[0].actions?.pre)
         #expect(pre[0].operation?.kind == .patch)
         let patch = try #require(pre[0].operation?.spec as? PatchAction)
-        #expect(patch.target.selector?.matchExpressions.first?.operator == .in)
+        #expect(patch.target.selector?.matchExpressions?.first?.operator == .in)
         #expect(stageSet.status?.stages?.first?.promotionState?.phase == .soaking)
         #expect(stageSet.spec.updateWindows?[1].from?.description == "2025-12-24T00:00:00Z")
     }
