@@ -28,9 +28,10 @@ public struct Action: Codable, Sendable, Equatable {
     /// The scope a pre/post action runs under: `scope`, or Revision when unset.
     public var effectiveScope: ActionScope { scope ?? .revision }
 
-    /// The operation, when exactly one is set.
+    /// The operation, when exactly one is set; setting it replaces every operation.
     public var operation: ActionOperation? {
-        operations.count == 1 ? operations.first : nil
+        get { operations.count == 1 ? operations.first : nil }
+        set { operations = newValue.map { [$0] } ?? [] }
     }
 
     private enum SharedKeys: String, CaseIterable {

@@ -45,6 +45,14 @@ public struct Stage: Codable, Sendable, Equatable, SchemaDescribed {
     public static let schemaDefaults: [String: JSONValue] = [
         "path": "./", "prune": true, "applyHelmHookResources": true,
     ]
+
+    /// The answer to a conflict no rule matches: an explicit `conflictPolicy.default` other
+    /// than Fail wins; otherwise `force: true` means Recreate (API-34); otherwise Fail. (The
+    /// CRD stamps `default: Fail` into every `conflictPolicy`, so Fail cannot outrank `force`.)
+    public var effectiveConflictDefault: ConflictAction {
+        if let explicit = conflictPolicy?.default, explicit != .fail { return explicit }
+        return force == true ? .recreate : .fail
+    }
 }
 
 /// The source of a stage's (or job/apply action's) manifests: an ExternalArtifact directly,

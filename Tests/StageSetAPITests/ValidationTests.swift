@@ -351,6 +351,47 @@ struct ValidationTests {
                        "spec.updateWindows[1].to: Required value: an absolute window needs to"]),
         .init(name: "window timestamp format", spec: ["updateWindows": [["type": "Deny", "from": "tomorrow"]], "stages": [stage("a")]],
               errors: ["spec.updateWindows[0].from: Invalid value: parsing time \"tomorrow\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"tomorrow\" as \"2006\""]),
+        .init(name: "migrationsSourceRef needs version and a valid source",
+              spec: ["migrationsSourceRef": ["sourceRef": ["kind": "Ladder", "name": "m"], "path": "../up"], "stages": [stage("a")]],
+              errors: ["spec.migrationsSourceRef: Forbidden: requires spec.version",
+                       "spec.migrationsSourceRef.sourceRef.apiVersion: Required value: apiVersion is required for producer kind \"Ladder\"",
+                       "spec.migrationsSourceRef.path: Invalid value: \"../up\": must not escape the artifact root"]),
+        .init(name: "version fromObject fields",
+              spec: ["version": ["fromObject": ["stage": "zz", "kind": "", "name": ""]], "stages": [stage("a")]],
+              errors: ["spec.version.fromObject.kind: Required value",
+                       "spec.version.fromObject.name: Required value",
+                       "spec.version.fromObject.stage: Invalid value: \"zz\": must name a stage of spec.stages"]),
+        .init(name: "prometheus address must be a URL",
+              spec: ["errorBudget": ["source": ["prometheus": ["address": "prometheus:9090", "query": "up"]], "freezeThreshold": "0", "interval": "-1s"], "stages": [stage("a")]],
+              errors: ["spec.errorBudget.source.prometheus.address: Invalid value: \"prometheus:9090\": must be an absolute http or https URL",
+                       "spec.errorBudget.interval: Invalid value: \"-1s\": must be greater than zero"]),
+        .init(name: "http headersFrom entries",
+              spec: ["stages": [stage("a", ["actions": ["pre": [action("x", ["http": ["url": "https://h.example", "headersFrom": [["name": "", "key": "X-Token"]]]])]]])]],
+              errors: ["spec.stages[0].actions.pre[0].http.headersFrom[0].name: Required value"]),
+        .init(name: "retries negative", spec: ["stages": [stage("a", ["actions": ["pre": [action("x", ["retries": -1, "wait": ["duration": "1s"]])]]])]],
+              errors: ["spec.stages[0].actions.pre[0].retries: Invalid value: -1: must be between 0 and 100, inclusive"]),
+        .init(name: "stage onTimeout enum", spec: ["stages": [stage("a", ["onTimeout": "Fail"])]],
+              errors: ["spec.stages[0].onTimeout: Unsupported value: \"Fail\": supported values: \"Hold\", \"Rollback\""]),
+        .init(name: "promotion durations and reasons",
+              spec: ["stages": [stage("a", ["promotion": [
+                  "soak": "10m",
+                  "analysis": ["interval": "0s", "checks": [["name": "c", "source": prometheus, "threshold": ["max": "1e-3"]]]],
+                  "fastTrack": ["source": prometheus, "max": "1", "after": "-5m"],
+                  "eventGate": ["checks": [["name": "e", "selector": selector, "reasons": ["", "OOMKilling"], "maxEvents": -2]]],
+              ]])]],
+              errors: ["spec.stages[0].promotion.analysis.interval: Invalid value: \"0s\": must be greater than zero",
+                       "spec.stages[0].promotion.fastTrack.after: Invalid value: \"-5m0s\": must not be negative",
+                       "spec.stages[0].promotion.eventGate.checks[0].reasons[0]: Required value",
+                       "spec.stages[0].promotion.eventGate.checks[0].maxEvents: Invalid value: -2: must be greater than or equal to 0"]),
+        .init(name: "restart gate names unique and onFailure enum",
+              spec: ["stages": [stage("a", ["promotion": ["restartGate": ["checks": [
+                  ["name": "r", "selector": selector], ["name": "r", "selector": selector, "onFailure": "Hold"],
+              ]]]])]],
+              errors: ["spec.stages[0].promotion.restartGate.checks[1].name: Duplicate value: \"r\""]),
+        .init(name: "ready check expr needs kind",
+              spec: ["stages": [stage("a", ["readyChecks": ["exprs": [["apiVersion": "", "kind": "", "current": "true"]]]])]],
+              errors: ["spec.stages[0].readyChecks.exprs[0].apiVersion: Required value",
+                       "spec.stages[0].readyChecks.exprs[0].kind: Required value"]),
         // Decoding and strictness.
         .init(name: "unknown fields", spec: ["stages": [stage("a", ["prue": false])], "intervall": "1m"],
               errors: ["spec.intervall: Unknown field", "spec.stages[0].prue: Unknown field"]),
@@ -397,6 +438,14 @@ struct ValidationTests {
         edited.spec.stages[0].path = "./other"
         #expect(StageSetValidator.needsValidation(old: old, new: edited))
         #expect(Action(name: "a", operation: .wait(WaitAction(duration: .seconds(1)))).effectiveScope == .revision)
+        var stage = Stage(name: "a", sourceRef: SourceReference(name: "s"))
+        #expect(stage.effectiveConflictDefault == .fail)
+        stage.force = true
+        #expect(stage.effectiveConflictDefault == .recreate)
+        stage.conflictPolicy = ConflictPolicy(default: .fail)
+        #expect(stage.effectiveConflictDefault == .recreate)
+        stage.conflictPolicy = ConflictPolicy(default: .keepExisting)
+        #expect(stage.effectiveConflictDefault == .keepExisting)
     }
 
     @Test func validatorUsesInjectedCELCheck() throws {
