@@ -57,8 +57,9 @@ public struct JSONValueDecoder {
 
 /// Encodes `Encodable` types straight into a ``JSONValue``.
 ///
-/// Object members appear in the order the type encodes them; `nil` optionals encoded with
-/// `encodeIfPresent` (what synthesized conformances do) are omitted.
+/// Object members appear in the order the type encodes them (a `[String: V]` dictionary's
+/// keys sorted, as Go's encoding/json does); `nil` optionals encoded with `encodeIfPresent`
+/// (what synthesized conformances do) are omitted.
 public struct JSONValueEncoder {
     /// Values handed to the types being encoded through `Encoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: Any] = [:]
@@ -538,6 +539,17 @@ final class ObjectBox {
     }
 }
 
+/// `[String: V]`, whose encoded members are sorted by key.
+protocol StringKeyedDictionary {}
+extension Dictionary: StringKeyedDictionary where Key == String {}
+
+extension ObjectBox {
+    func sortByKey() {
+        members.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.0, $0) })
+    }
+}
+
 final class ArrayBox {
     var elements: [EncodedNode] = []
 }
@@ -595,6 +607,8 @@ final class ValueEncoder: Encoder {
         default:
             let encoder = ValueEncoder(codingPath: codingPath, userInfo: userInfo)
             try value.encode(to: encoder)
+            // Dictionaries have no order; sort their keys as Go's encoding/json does, for stable output.
+            if value is any StringKeyedDictionary, case .object(let box) = encoder.node { box.sortByKey() }
             return encoder.node ?? .value(.object([:]))
         }
     }

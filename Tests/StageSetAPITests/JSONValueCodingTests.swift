@@ -142,6 +142,17 @@ struct JSONValueCodingTests {
         #expect(unknown.isEmpty)
     }
 
+    @Test func dictionaryKeysAreSorted() throws {
+        let map = ["zeta": 1, "alpha": 2, "Mid": 3, "beta": 4]
+        guard case .object(let object) = try encoder.encode(map) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(Array(object.keys) == ["Mid", "alpha", "beta", "zeta"])
+        let selector = LabelSelector(matchLabels: ["b": "2", "a": "1", "c": "3"])
+        #expect(try encoder.encode(selector)["matchLabels"]?.objectValue.map { Array($0.keys) } == ["a", "b", "c"])
+    }
+
     @Test func userInfoReachesTheTypes() throws {
         struct Probe: Decodable {
             let seen: String?
