@@ -100,12 +100,6 @@ public struct ObjectMeta: Codable, Sendable, Hashable, IgnoresUnknownFields {
     }
 }
 
-/// Transitional name of `Timestamp` (KubeModel), still used by the CRD generator.
-public typealias KubeTime = Timestamp
-
-/// Transitional name of `Condition` (KubeModel), still used by the CRD generator.
-public typealias StatusCondition = Condition
-
 /// The wire form of a label query in StageSet specs (`metav1.LabelSelector`): all of
 /// `matchLabels` and `matchExpressions` must hold. Decoding is strict (operators are an
 /// enumeration, `key` and `operator` are required), unlike KubeModel's lenient
