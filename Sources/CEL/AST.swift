@@ -54,11 +54,13 @@ indirect enum ExprKind: Sendable {
     case or(Expr, Expr)
     case conditional(Expr, Expr, Expr)
     case comprehension(Comprehension)
+    /// A name in parentheses: `(a).b` selects field `b` of `a`, never the qualified name `a.b`.
+    case parenthesized(Expr)
 
     func forEachChild(_ body: (Expr) -> Void) {
         switch self {
         case .literal, .identifier: break
-        case .select(let e, _, _), .not(let e), .negate(let e): body(e)
+        case .select(let e, _, _), .not(let e), .negate(let e), .parenthesized(let e): body(e)
         case .call(_, let target, let arguments):
             if let target { body(target) }
             arguments.forEach(body)

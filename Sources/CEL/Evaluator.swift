@@ -114,6 +114,8 @@ struct Interpreter {
         switch expr.kind {
         case .literal(let value):
             return value
+        case .parenthesized(let inner):
+            return try eval(inner)
         case .identifier(let name, let rooted):
             if !rooted, let value = local(name) { return value }
             if let value = global(name) { return value }

@@ -14,6 +14,7 @@ extension Expr: CustomStringConvertible {
         case .map(let entries): return "{" + entries.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
         case .message(let name, let fields):
             return name + "{" + fields.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "}"
+        case .parenthesized(let inner): return inner.description
         case .not(let operand): return "!\(operand)"
         case .negate(let operand): return "-\(operand)"
         case .binary(let op, let lhs, let rhs): return "(\(lhs) \(op.rawValue) \(rhs))"

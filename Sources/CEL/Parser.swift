@@ -339,7 +339,10 @@ struct Parser {
             advance()
             let inner = try parseExpr()
             try expect(")")
-            return inner
+            switch inner.kind {
+            case .identifier, .select: return try node(.parenthesized(inner), at: start)
+            default: return inner
+            }
         case .punct("["):
             advance()
             let elements = try parseList(closing: "]")

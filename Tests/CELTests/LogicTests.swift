@@ -1,0 +1,54 @@
+import Testing
+
+@testable import CEL
+
+/// Language definition "Logical Operators": commutative error absorption, conditional, negation.
+struct LogicTests {
+    @Test func absorption() {
+        expectTrue([
+            "!(false && (1 / 0 == 1))", "!((1 / 0 == 1) && false)", "true || (1 / 0 == 1)", "(1 / 0 == 1) || true",
+            "!(false && 'x')", "'x' || true", "!(1 && false)", "!(false && 1)",
+            "[1].exists(x, x == 1) || (1 / 0 == 1)",
+        ])
+    }
+
+    @Test func errorsSurviveWhenNotAbsorbed() {
+        expectErrors([
+            ("true && (1 / 0 == 1)", "divide by zero"),
+            ("(1 / 0 == 1) || false", "divide by zero"),
+            ("(1 / 0 == 1) && (2 % 0 == 1)", "divide by zero"),
+            ("true && 1", "no such overload"),
+            ("false || 'a'", "no such overload"),
+            ("!1", "no such overload"),
+            ("1 ? 2 : 3", "no such overload"),
+        ])
+    }
+
+    @Test func conditional() {
+        #expect(eval("true ? 1 : 1 / 0") == .int(1))
+        #expect(eval("false ? 1 / 0 : 'b'") == .string("b"))
+        #expect(eval("1 < 2 ? 'yes' : 'no'") == .string("yes"))
+        #expect(eval("false ? 1 : true ? 2 : 3") == .int(2))
+    }
+
+    @Test func negation() {
+        expectTrue(["!false", "!!true", "!!!false"])
+    }
+
+    @Test func variablesAndQualifiedNames() {
+        let bindings: [String: CELValue] = [
+            "x": .int(3), "a.b": .map(try! CELMap([(.string("c"), .string("qualified"))])),
+            "a": .map(try! CELMap([(.string("b"), .map(try! CELMap([(.string("c"), .string("field"))])))])),
+        ]
+        #expect(eval("x * 2", bindings) == .int(6))
+        #expect(eval("a.b.c", bindings) == .string("qualified"))
+        #expect(eval(".a.b.c", bindings) == .string("qualified"))
+        #expect(eval("(a).b.c", bindings) == .string("field"))
+        expectErrors([("y + 1", "undeclared reference to 'y'"), ("dyn", "undeclared reference")], bindings)
+    }
+
+    @Test func comprehensionVariableShadowsBinding() {
+        #expect(eval("[1, 2].map(x, x * 10)", ["x": .string("outer")]) == .list([.int(10), .int(20)]))
+        #expect(eval("[1].all(x, x == 1) && x == 'outer'", ["x": .string("outer")]) == .bool(true))
+    }
+}
