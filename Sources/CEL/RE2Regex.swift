@@ -173,6 +173,8 @@ indirect enum RegexNode {
     case concat([RegexNode])
     case alternate([RegexNode])
     case repeatNode(RegexNode, min: Int, max: Int?)
+    /// Zero or one occurrence (the expansion of bounded repetition).
+    case optional(RegexNode)
 }
 
 private struct RegexFlags {
@@ -738,24 +740,22 @@ struct RegexCompiler {
                 }
             }
             return Fragment(start: start ?? 0, exits: exits)
+        case .optional(let inner):
+            let split = try emit(.split(-1, -1))
+            let fragment = try compile(inner)
+            try patch([.splitFirst(split)], to: fragment.start)
+            return Fragment(start: split, exits: fragment.exits + [.splitSecond(split)])
         case .repeatNode(let inner, let min, let max):
             var parts: [RegexNode] = Array(repeating: inner, count: min)
             if let max {
                 // Optional copies nest: (x(x(x)?)?)?
                 var optional: RegexNode?
                 for _ in 0..<(max - min) {
-                    optional = .repeatNode(optional.map { .concat([inner, $0]) } ?? inner, min: -1, max: nil)
+                    optional = .optional(optional.map { .concat([inner, $0]) } ?? inner)
                 }
                 if let optional { parts.append(optional) }
                 if parts.isEmpty { return try compile(.empty) }
                 return try compileSequence(parts)
-            }
-            if min == -1 {
-                // Internal marker: zero or one.
-                let split = try emit(.split(-1, -1))
-                let fragment = try compile(inner)
-                try patch([.splitFirst(split)], to: fragment.start)
-                return Fragment(start: split, exits: fragment.exits + [.splitSecond(split)])
             }
             // Unbounded: min copies followed by a star.
             let split = try emit(.split(-1, -1))

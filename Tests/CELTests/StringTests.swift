@@ -1,0 +1,67 @@
+import Testing
+
+@testable import CEL
+
+/// Standard string functions and the Kubernetes `strings` extension library.
+struct StringTests {
+    @Test func standardFunctions() {
+        expectTrue([
+            "'hello'.contains('ell')", "'hello'.contains('')", "!'hello'.contains('xyz')",
+            "'hello'.startsWith('he')", "'hello'.endsWith('llo')", "!'hello'.endsWith('he')",
+            "'😀x'.startsWith('😀')", "''.endsWith('')",
+        ])
+        expectErrors([("'a'.contains(1)", "no such overload"), ("1.contains('a')", "no such overload")])
+    }
+
+    @Test func caseAndTrim() {
+        #expect(eval("'TacoCÆt'.lowerAscii()") == .string("tacocÆt"))
+        #expect(eval("'tacoCæt'.upperAscii()") == .string("TACOCæT"))
+        #expect(eval("'  \\t trim me \\n '.trim()") == .string("trim me"))
+    }
+
+    @Test func indexing() {
+        expectTrue([
+            "'hello mellow'.indexOf('') == 0", "'hello mellow'.indexOf('ello') == 1",
+            "'hello mellow'.indexOf('ello', 6) == 7", "'hello mellow'.indexOf('jello') == -1",
+            "'ça va'.indexOf('va') == 3", "'hello mellow'.lastIndexOf('ello') == 7",
+            "'hello mellow'.lastIndexOf('ello', 6) == 1", "'hello mellow'.lastIndexOf('') == 12",
+            "'tacocat'.charAt(3) == 'o'", "'tacocat'.charAt(7) == ''", "'héllo'.charAt(1) == 'é'",
+            "'tacocat'.substring(4) == 'cat'", "'tacocat'.substring(0, 4) == 'taco'", "'ÿéé'.substring(1, 2) == 'é'",
+        ])
+        expectErrors([
+            ("'tacocat'.charAt(8)", "index out of range"),
+            ("'tacocat'.charAt(-1)", "index out of range"),
+            ("'hello'.indexOf('l', 6)", "index out of range"),
+            ("'tacocat'.substring(40)", "index out of range"),
+            ("'tacocat'.substring(3, 1)", "invalid substring range"),
+        ])
+    }
+
+    @Test func replaceSplitJoin() {
+        #expect(eval("'hello hello'.replace('he', 'we')") == .string("wello wello"))
+        #expect(eval("'hello hello'.replace('he', 'we', 1)") == .string("wello hello"))
+        #expect(eval("'hello hello'.replace('he', 'we', 0)") == .string("hello hello"))
+        #expect(eval("'hello hello'.replace('', '_')") == .string("_h_e_l_l_o_ _h_e_l_l_o_"))
+        #expect(eval("'a,b,,c'.split(',')") == .list(["a", "b", "", "c"].map(CELValue.string)))
+        #expect(eval("'a,b,c'.split(',', 2)") == .list(["a", "b,c"].map(CELValue.string)))
+        #expect(eval("'a,b,c'.split(',', 0)") == .list([]))
+        #expect(eval("'héy'.split('')") == .list(["h", "é", "y"].map(CELValue.string)))
+        #expect(eval("['a', 'b', 'c'].join()") == .string("abc"))
+        #expect(eval("['a', 'b', 'c'].join('-')") == .string("a-b-c"))
+        #expect(eval("[].join(',')") == .string(""))
+        expectErrors([("[1, 2].join(',')", "no such overload")])
+    }
+
+    @Test func listExtensions() {
+        expectTrue([
+            "[1, 2, 3].isSorted()", "![2, 1].isSorted()", "[3, 1, 2].min() == 1", "[3, 1, 2].max() == 3",
+            "[1, 2, 3].sum() == 6", "[1.5, 2.5].sum() == 4.0", "[].sum() == 0", "[1, 2, 1].indexOf(1) == 0",
+            "[1, 2, 1].lastIndexOf(1) == 2", "['a'].indexOf('b') == -1",
+        ])
+        expectErrors([("[].min()", "empty list"), ("[1, 'a'].max()", "no such overload")])
+    }
+
+    @Test func codePointSemantics() {
+        expectTrue(["'\\u00e9' == 'é'", "'\\U0001F600'.size() == 1", "'a' + '\\x62' == 'ab'"])
+    }
+}
