@@ -119,7 +119,7 @@ struct Interpreter {
         case .identifier(let name, let rooted):
             if !rooted, let value = local(name) { return value }
             if let value = global(name) { return value }
-            throw EvalFailure(message: "undeclared reference to '\(name)'", offset: expr.offset)
+            throw EvalFailure(message: "undeclared reference to '\(name)' (in container '')", offset: expr.offset)
         case .select(let operand, let field, let testOnly):
             if !testOnly, let (names, rooted) = nameChain(expr), rooted || local(names[0]) == nil {
                 return try resolveQualified(names, at: expr.offset)
@@ -204,7 +204,7 @@ struct Interpreter {
             }
             return result
         }
-        throw EvalFailure(message: "undeclared reference to '\(names[0])'", offset: offset)
+        throw EvalFailure(message: "undeclared reference to '\(names[0])' (in container '')", offset: offset)
     }
 
     /// `&&` and `||` with commutative error absorption: the absorbing value wins over an error.

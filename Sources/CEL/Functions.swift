@@ -2,9 +2,21 @@ import Foundation
 
 /// The standard function library plus the Kubernetes `strings` and `lists` extensions.
 extension Interpreter {
+    /// Every function name the library defines, for telling unknown functions from bad overloads.
+    static let functionNames: Set<String> = [
+        "size", "type", "dyn", "int", "uint", "double", "string", "bool", "bytes", "timestamp", "duration",
+        "matches", "contains", "startsWith", "endsWith", "charAt", "indexOf", "lastIndexOf", "lowerAscii",
+        "upperAscii", "replace", "split", "substring", "trim", "reverse", "join", "isSorted", "min", "max", "sum",
+        "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
+        "getMinutes", "getSeconds", "getMilliseconds",
+    ]
+
     mutating func call(
         _ function: String, target: CELValue?, _ arguments: [CELValue], at offset: Int
     ) throws(EvalFailure) -> CELValue {
+        guard Interpreter.functionNames.contains(function) else {
+            throw EvalFailure(message: "unbound function: \(function)", offset: offset)
+        }
         if let target {
             return try receiverCall(function, target, arguments, at: offset)
         }

@@ -235,7 +235,8 @@ struct Parser {
                 advance()
                 let name: String
                 switch current.kind {
-                case .identifier(let n):
+                case .identifier(let n) where !["true", "false", "null", "in"].contains(n):
+                    // Reserved words other than the keywords are allowed as field and method names.
                     name = n
                 case .punct(let p) where p.hasPrefix("`"):
                     name = String(p.dropFirst())

@@ -59,10 +59,11 @@ struct LexerTests {
         #expect(try bytes(#"B'\xFF'"#) == [255])
         #expect(try bytes(#"rb'\x'"#) == [92, 120])
         #expect(try bytes(#"bR'\x'"#) == [92, 120])
+        #expect(try bytes(#"b'\u00FF'"#) == [195, 191])
     }
 
     @Test(arguments: [
-        #""\uD800""#, #""\U00110000""#, #""\q""#, #""\400""#, #""\x4""#, #"b"\u00ff""#,
+        #""\uD800""#, #""\U00110000""#, #""\q""#, #""\400""#, #""\x4""#, #"b"\uD800""#,
         "'a\nb'", "'abc", "'''abc''", "r'a\rb'",
     ])
     func invalidStringsAreRejected(source: String) {

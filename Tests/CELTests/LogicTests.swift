@@ -47,6 +47,13 @@ struct LogicTests {
         expectErrors([("y + 1", "undeclared reference to 'y'"), ("dyn", "undeclared reference")], bindings)
     }
 
+    @Test func unknownNamesAreRuntimeErrors() {
+        expectTrue(["x || true", "f_unknown(17) || true", "a.while() || true", "{'as': 1}.as == 1", "{'if': 2}.if == 2"])
+        expectErrors([("x", "undeclared reference to 'x' (in container '')"), ("f_unknown(17)", "unbound function")])
+        #expect(throws: CELError.self) { try CELExpression(parsing: "a.in") }
+        #expect(throws: CELError.self) { try CELExpression(parsing: "a.true") }
+    }
+
     @Test func comprehensionVariableShadowsBinding() {
         #expect(eval("[1, 2].map(x, x * 10)", ["x": .string("outer")]) == .list([.int(10), .int(20)]))
         #expect(eval("[1].all(x, x == 1) && x == 'outer'", ["x": .string("outer")]) == .bool(true))
