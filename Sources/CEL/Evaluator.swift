@@ -155,8 +155,8 @@ struct Interpreter {
                 }
             }
             return .map(map)
-        case .message(let typeName, _):
-            throw EvalFailure(message: "unknown type: \(typeName) (message construction is unsupported)", offset: expr.offset)
+        case .message(let typeName, let fields):
+            return try constructMessage(typeName, fields, at: expr.offset)
         case .not(let operandExpr):
             guard case .bool(let b) = try eval(operandExpr) else {
                 throw noOverload("!_", at: expr.offset)

@@ -51,8 +51,23 @@ struct AggregateTests {
         expectErrors([("size(1)", "no such overload"), ("size(null)", "no such overload")])
     }
 
-    @Test func messageConstructionIsUnsupported() {
-        expectErrors([("google.protobuf.Int64Value{value: 1}", "unsupported")])
+    @Test func wellKnownTypeConstruction() {
+        expectTrue([
+            "google.protobuf.Int64Value{value: 1} == 1", "google.protobuf.BoolValue{} == false",
+            "google.protobuf.StringValue{value: 'set'} == 'set'", "google.protobuf.UInt32Value{value: 42u} == 42u",
+            "google.protobuf.FloatValue{value: -1.5} == -1.5", "google.protobuf.Value{} == null",
+            "google.protobuf.Value{number_value: 2.0} == 2.0", "google.protobuf.ListValue{values: [1]} == [1]",
+            "google.protobuf.Struct{fields: {'a': 1}} == {'a': 1}",
+            "google.protobuf.Duration{seconds: 90} == duration('90s')",
+            "google.protobuf.Timestamp{seconds: 1234567890} == timestamp('2009-02-13T23:31:30Z')",
+            ".google.protobuf.BytesValue{value: b'x'} == b'x'",
+        ])
+        expectErrors([
+            ("TestAllTypes{single_int64: 1}", "unsupported"),
+            ("google.protobuf.Int32Value{value: 2147483648}", "range"),
+            ("google.protobuf.Int64Value{value: 'x'}", "expects int"),
+            ("google.protobuf.Int64Value{other: 1}", "no such field"),
+        ])
     }
 
     @Test func mapIterationOrderFollowsInsertion() {
