@@ -22,13 +22,15 @@ enum BinaryOperator: String, Sendable {
 
 /// The comprehension macros of the standard environment.
 enum MacroKind: Sendable {
-    case all, exists, existsOne, map, filter
+    case all, exists, existsOne, map, filter, transformList, transformMap
 }
 
 struct Comprehension: Sendable {
     let kind: MacroKind
     let range: Expr
     let variable: String
+    /// The second variable of a two-variable comprehension (index or map value).
+    let variable2: String?
     /// The predicate (`all`, `exists`, `exists_one`, `filter`, the filter of 3-argument `map`).
     let predicate: Expr?
     /// The transform of `map`.

@@ -296,24 +296,37 @@ struct Interpreter {
 
     private mutating func comprehend(_ c: Comprehension, at offset: Int) throws(EvalFailure) -> CELValue {
         let range = try eval(c.range)
-        let items: [CELValue]
+        // Each step binds (first, second): one-variable macros see list elements or map keys;
+        // two-variable macros see (index, element) or (key, value).
+        let steps: [(CELValue, CELValue)]
         switch range {
-        case .list(let elements): items = elements
-        case .map(let map): items = map.entries.map(\.key)
+        case .list(let elements):
+            steps = c.variable2 == nil
+                ? elements.map { ($0, .null) } : elements.enumerated().map { (.int(Int64($0.offset)), $0.element) }
+        case .map(let map):
+            steps = map.entries.map { ($0.key, $0.value) }
         default:
             throw EvalFailure(message: "cannot iterate over value of type '\(range.celType)'", offset: offset)
         }
         locals.append((c.variable, .null))
-        defer { locals.removeLast() }
-        let slot = locals.count - 1
+        if let second = c.variable2 { locals.append((second, .null)) }
+        defer {
+            locals.removeLast()
+            if c.variable2 != nil { locals.removeLast() }
+        }
+        let slot = locals.count - (c.variable2 == nil ? 1 : 2)
+        func bind(_ step: (CELValue, CELValue), _ locals: inout [(name: String, value: CELValue)]) {
+            locals[slot].value = step.0
+            if c.variable2 != nil { locals[slot + 1].value = step.1 }
+        }
 
         switch c.kind {
         case .all, .exists:
             let absorbing = c.kind == .exists
             var firstError: EvalFailure?
-            for item in items {
+            for step in steps {
                 try charge(1, at: offset)
-                locals[slot].value = item
+                bind(step, &locals)
                 do throws(EvalFailure) {
                     guard let predicate = c.predicate else { break }
                     switch try eval(predicate) {
@@ -331,9 +344,9 @@ struct Interpreter {
             return .bool(!absorbing)
         case .existsOne:
             var count = 0
-            for item in items {
+            for step in steps {
                 try charge(1, at: offset)
-                locals[slot].value = item
+                bind(step, &locals)
                 guard let predicate = c.predicate else { break }
                 switch try eval(predicate) {
                 case .bool(let b): if b { count += 1 }
@@ -341,25 +354,31 @@ struct Interpreter {
                 }
             }
             return .bool(count == 1)
-        case .map, .filter:
+        case .map, .filter, .transformList, .transformMap:
             var results: [CELValue] = []
-            for item in items {
+            var resultMap = CELMap()
+            for step in steps {
                 try charge(1, at: offset)
-                locals[slot].value = item
+                bind(step, &locals)
                 if let predicate = c.predicate {
                     switch try eval(predicate) {
                     case .bool(let keep): if !keep { continue }
                     case let other: throw noOverload("_?_:_", other, at: offset)
                     }
                 }
-                if let transform = c.transform {
-                    results.append(try eval(transform))
+                let value = try c.transform.map { (t: Expr) throws(EvalFailure) in try eval(t) } ?? step.0
+                if c.kind == .transformMap {
+                    do throws(CELMapError) {
+                        try resultMap.insert(step.0, value)
+                    } catch {
+                        throw EvalFailure(message: "Failed with repeated key", offset: offset)
+                    }
                 } else {
-                    results.append(item)
+                    results.append(value)
                 }
                 try charge(1, at: offset)
             }
-            return .list(results)
+            return c.kind == .transformMap ? .map(resultMap) : .list(results)
         }
     }
 }

@@ -29,8 +29,10 @@ extension Expr: CustomStringConvertible {
             case .existsOne: name = "exists_one"
             case .map: name = "map"
             case .filter: name = "filter"
+            case .transformList: name = "transformList"
+            case .transformMap: name = "transformMap"
             }
-            let parts = [c.variable] + [c.predicate, c.transform].compactMap { $0?.description }
+            let parts = [c.variable] + (c.variable2.map { [$0] } ?? []) + [c.predicate, c.transform].compactMap { $0?.description }
             return "\(c.range).\(name)(\(parts.joined(separator: ", ")))"
         }
     }

@@ -405,33 +405,51 @@ struct Parser {
     }
 
     private func receiverCall(_ name: String, target: Expr, arguments: [Expr], at offset: Int) throws(CELError) -> Expr {
-        let kind: MacroKind?
+        // (kind, number of variables, has filter)
+        let shape: (MacroKind, Int, Bool)?
         switch (name, arguments.count) {
-        case ("all", 2): kind = .all
-        case ("exists", 2): kind = .exists
-        case ("exists_one", 2): kind = .existsOne
-        case ("map", 2), ("map", 3): kind = .map
-        case ("filter", 2): kind = .filter
-        default: kind = nil
+        case ("all", 2): shape = (.all, 1, true)
+        case ("all", 3): shape = (.all, 2, true)
+        case ("exists", 2): shape = (.exists, 1, true)
+        case ("exists", 3): shape = (.exists, 2, true)
+        case ("exists_one", 2), ("existsOne", 2): shape = (.existsOne, 1, true)
+        case ("exists_one", 3), ("existsOne", 3): shape = (.existsOne, 2, true)
+        case ("map", 2): shape = (.map, 1, false)
+        case ("map", 3): shape = (.map, 1, true)
+        case ("filter", 2): shape = (.filter, 1, true)
+        case ("transformList", 3): shape = (.transformList, 2, false)
+        case ("transformList", 4): shape = (.transformList, 2, true)
+        case ("transformMap", 3): shape = (.transformMap, 2, false)
+        case ("transformMap", 4): shape = (.transformMap, 2, true)
+        default: shape = nil
         }
-        guard let kind else {
+        guard let (kind, variableCount, hasFilter) = shape else {
             return try node(.call(function: name, target: target, arguments: arguments), at: offset)
         }
-        guard case .identifier(let variable, false) = arguments[0].kind else {
-            throw error("argument must be a simple name", at: arguments[0].offset)
+        var variables: [String] = []
+        for argument in arguments.prefix(variableCount) {
+            guard case .identifier(let variable, false) = argument.kind else {
+                throw error("argument must be a simple name", at: argument.offset)
+            }
+            variables.append(variable)
         }
-        let comprehension: Comprehension
+        if variableCount == 2, variables[0] == variables[1] {
+            throw error("duplicate variable name: \(variables[0])", at: arguments[1].offset)
+        }
+        let rest = Array(arguments.dropFirst(variableCount))
+        let predicate: Expr?
+        let transform: Expr?
         switch kind {
-        case .map where arguments.count == 3:
-            comprehension = Comprehension(
-                kind: .map, range: target, variable: variable, predicate: arguments[1], transform: arguments[2])
-        case .map:
-            comprehension = Comprehension(
-                kind: .map, range: target, variable: variable, predicate: nil, transform: arguments[1])
+        case .all, .exists, .existsOne, .filter:
+            predicate = rest[0]
+            transform = nil
         default:
-            comprehension = Comprehension(
-                kind: kind, range: target, variable: variable, predicate: arguments[1], transform: nil)
+            predicate = hasFilter ? rest[0] : nil
+            transform = rest[rest.count - 1]
         }
+        let comprehension = Comprehension(
+            kind: kind, range: target, variable: variables[0], variable2: variableCount == 2 ? variables[1] : nil,
+            predicate: predicate, transform: transform)
         return try node(.comprehension(comprehension), at: offset)
     }
 }

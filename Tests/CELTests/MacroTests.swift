@@ -36,6 +36,25 @@ struct MacroTests {
         expectErrors([("[1, 0].map(x, 1 / x)", "divide by zero"), ("[1].filter(x, 'no')", "no such overload")])
     }
 
+    @Test func twoVariableComprehensions() {
+        expectTrue([
+            "[1, 2, 3].exists(i, v, i == 1 && v == 2)", "[1, 2, 3].all(i, v, i > -1 && v > 0)",
+            "{'key1': 1, 'key2': 2}.exists(k, v, k == 'key2' && v == 2)", "![0, 'foo', 3].all(i, v, v % 2 == i)",
+            "[5, 7, 8].existsOne(i, v, v % 5 == i)", "{6: 'six', 7: 'seven'}.existsOne(k, v, k % 5 == 2 && v == 'seven')",
+            "[2, 4, 6].transformList(i, v, v / 2 + i) == [1, 3, 5]",
+            "[2, 4, 6].transformList(i, v, i != 1, v / 2 + i) == [1, 5]",
+            "{'foo': 'bar'}.transformMap(k, v, k + v) == {'foo': 'foobar'}",
+            "{'a': 1, 'b': 2}.transformMap(k, v, v > 1, v * 10) == {'b': 20}",
+            "['x', 'y'].transformMap(i, v, v) == {0: 'x', 1: 'y'}",
+        ])
+        expectErrors([
+            ("[0, 'foo', 5].all(i, v, v % 3 == i)", "no such overload"),
+            ("[3, 2, 1, 0].existsOne(i, v, v / i > 1)", "divide by zero"),
+            ("{'foo': 2, 'baz': 0}.transformMap(k, v, 4 / v)", "divide by zero"),
+        ])
+        #expect(throws: CELError.self) { try CELExpression(parsing: "[1].all(i, i, true)") }
+    }
+
     @Test func macroArgumentsMustBeSimpleNames() {
         #expect(throws: CELError.self) { try CELExpression(parsing: "[1].all(x.y, true)") }
         #expect(throws: CELError.self) { try CELExpression(parsing: "[1].map(1, 2)") }
