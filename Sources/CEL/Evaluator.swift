@@ -127,6 +127,15 @@ struct Interpreter {
             let base = try eval(operand)
             return try select(base, field: field, testOnly: testOnly, at: expr.offset)
         case .call(let function, let targetExpr, let argumentExprs):
+            if let targetExpr, let (names, rooted) = nameChain(targetExpr),
+                Interpreter.namespacedFunctions.contains(names.joined(separator: ".") + "." + function),
+                rooted || local(names[0]) == nil, bindings[names[0]] == nil
+            {
+                // A namespaced global function such as `strings.quote(s)`.
+                var arguments: [CELValue] = []
+                for argument in argumentExprs { arguments.append(try eval(argument)) }
+                return try call(names.joined(separator: ".") + "." + function, target: nil, arguments, at: expr.offset)
+            }
             let target: CELValue? = if let targetExpr { try eval(targetExpr) } else { nil }
             var arguments: [CELValue] = []
             arguments.reserveCapacity(argumentExprs.count)

@@ -8,8 +8,11 @@ extension Interpreter {
         "matches", "contains", "startsWith", "endsWith", "charAt", "indexOf", "lastIndexOf", "lowerAscii",
         "upperAscii", "replace", "split", "substring", "trim", "reverse", "join", "isSorted", "min", "max", "sum",
         "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
-        "getMinutes", "getSeconds", "getMilliseconds",
+        "getMinutes", "getSeconds", "getMilliseconds", "strings.quote",
     ]
+
+    /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
+    static let namespacedFunctions: Set<String> = ["strings.quote"]
 
     mutating func call(
         _ function: String, target: CELValue?, _ arguments: [CELValue], at offset: Int
@@ -33,6 +36,9 @@ extension Interpreter {
         case ("timestamp", 1): return try convertToTimestamp(arguments[0], at: offset)
         case ("duration", 1): return try convertToDuration(arguments[0], at: offset)
         case ("matches", 2): return try receiverCall("matches", arguments[0], [arguments[1]], at: offset)
+        case ("strings.quote", 1):
+            guard case .string(let s) = arguments[0] else { throw noOverload(function, arguments, at: offset) }
+            return .string(quoteForStrings(s))
         default:
             throw EvalFailure(message: "no such overload: \(function)/\(arguments.count)", offset: offset)
         }
@@ -171,6 +177,31 @@ extension Interpreter {
         default:
             throw fail
         }
+    }
+
+    /// `strings.quote`: a double-quoted literal with C-style escapes for control characters.
+    private func quoteForStrings(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\u{07}": out += "\\a"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{0B}": out += "\\v"
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
 
     private func rangeError(_ index: Int64, at offset: Int) -> EvalFailure {

@@ -61,6 +61,17 @@ struct StringTests {
         expectErrors([("[].min()", "empty list"), ("[1, 'a'].max()", "no such overload")])
     }
 
+    @Test func quoteAndUnicodeTrim() {
+        #expect(eval(#"strings.quote("first\nsecond")"#) == .string(#""first\nsecond""#))
+        #expect(eval(#"strings.quote('say "hi" \\ ok')"#) == .string(#""say \"hi\" \\ ok""#))
+        #expect(eval(#"strings.quote("😀\a")"#) == .string(#""😀\a""#))
+        expectTrue([
+            "'\\u0085\\u00a0\\u1680text\\u2000\\u3000'.trim() == 'text'",
+            "'\\u200btext\\ufeff'.trim() == '\\u200btext\\ufeff'",
+        ])
+        expectErrors([("strings.quote(1)", "no such overload"), ("strings.unknown('a')", "undeclared reference")])
+    }
+
     @Test func codePointSemantics() {
         expectTrue(["'\\u00e9' == 'é'", "'\\U0001F600'.size() == 1", "'a' + '\\x62' == 'ab'"])
     }
