@@ -56,6 +56,8 @@ indirect enum ExprKind: Sendable {
     case or(Expr, Expr)
     case conditional(Expr, Expr, Expr)
     case comprehension(Comprehension)
+    /// `cel.bind(name, value, body)`: evaluates `body` with `name` bound to `value`.
+    case bind(name: String, value: Expr, body: Expr)
     /// A name in parentheses: `(a).b` selects field `b` of `a`, never the qualified name `a.b`.
     case parenthesized(Expr)
 
@@ -66,7 +68,8 @@ indirect enum ExprKind: Sendable {
         case .call(_, let target, let arguments):
             if let target { body(target) }
             arguments.forEach(body)
-        case .index(let a, let b), .binary(_, let a, let b), .and(let a, let b), .or(let a, let b):
+        case .index(let a, let b), .binary(_, let a, let b), .and(let a, let b), .or(let a, let b),
+            .bind(_, let a, let b):
             body(a)
             body(b)
         case .list(let elements): elements.forEach(body)

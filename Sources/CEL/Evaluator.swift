@@ -116,6 +116,11 @@ struct Interpreter {
             return value
         case .parenthesized(let inner):
             return try eval(inner)
+        case .bind(let name, let valueExpr, let body):
+            let value = try eval(valueExpr)
+            locals.append((name, value))
+            defer { locals.removeLast() }
+            return try eval(body)
         case .identifier(let name, let rooted):
             if !rooted, let value = local(name) { return value }
             if let value = global(name) { return value }

@@ -15,6 +15,7 @@ extension Expr: CustomStringConvertible {
         case .message(let name, let fields):
             return name + "{" + fields.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "}"
         case .parenthesized(let inner): return inner.description
+        case .bind(let name, let value, let body): return "cel.bind(\(name), \(value), \(body))"
         case .not(let operand): return "!\(operand)"
         case .negate(let operand): return "-\(operand)"
         case .binary(let op, let lhs, let rhs): return "(\(lhs) \(op.rawValue) \(rhs))"

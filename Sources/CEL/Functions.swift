@@ -12,11 +12,14 @@ extension Interpreter {
     ]
 
     /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
-    static let namespacedFunctions: Set<String> = ["strings.quote"]
+    static let namespacedFunctions: Set<String> = extensionFunctions.union(["strings.quote"])
 
     mutating func call(
         _ function: String, target: CELValue?, _ arguments: [CELValue], at offset: Int
     ) throws(EvalFailure) -> CELValue {
+        if Interpreter.extensionFunctions.contains(function) {
+            return try extensionCall(function, arguments, at: offset)
+        }
         guard Interpreter.functionNames.contains(function) else {
             throw EvalFailure(message: "unbound function: \(function)", offset: offset)
         }

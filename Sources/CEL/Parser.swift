@@ -423,6 +423,12 @@ struct Parser {
         case ("transformMap", 4): shape = (.transformMap, 2, true)
         default: shape = nil
         }
+        if name == "bind", arguments.count == 3, case .identifier("cel", false) = target.kind {
+            guard case .identifier(let variable, false) = arguments[0].kind else {
+                throw error("cel.bind() variable name must be a simple identifier", at: arguments[0].offset)
+            }
+            return try node(.bind(name: variable, value: arguments[1], body: arguments[2]), at: offset)
+        }
         guard let (kind, variableCount, hasFilter) = shape else {
             return try node(.call(function: name, target: target, arguments: arguments), at: offset)
         }

@@ -55,6 +55,16 @@ struct MacroTests {
         #expect(throws: CELError.self) { try CELExpression(parsing: "[1].all(i, i, true)") }
     }
 
+    @Test func bindMacro() {
+        expectTrue([
+            "cel.bind(a, 'hello', a + a) == 'hellohello'",
+            "cel.bind(x, [1, 2], x.map(y, y * 10)) == [10, 20]",
+            "cel.bind(a, 1, cel.bind(a, 2, a)) == 2",
+            "cel.bind(v, 3, [v].all(v, v == 3)) && cel.bind(v, 'x', v == 'x')",
+        ])
+        #expect(throws: CELError.self) { try CELExpression(parsing: "cel.bind(a.b, 1, 2)") }
+    }
+
     @Test func macroArgumentsMustBeSimpleNames() {
         #expect(throws: CELError.self) { try CELExpression(parsing: "[1].all(x.y, true)") }
         #expect(throws: CELError.self) { try CELExpression(parsing: "[1].map(1, 2)") }
