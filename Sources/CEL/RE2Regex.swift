@@ -55,7 +55,7 @@ struct RE2Regex: Sendable {
     ) -> Bool {
         var stack = [pc]
         while let pc = stack.popLast() {
-            guard set.insert(pc) else { continue }
+            guard program.indices.contains(pc), set.insert(pc) else { continue }
             switch program[pc] {
             case .match: return true
             case .jump(let target): stack.append(target)
@@ -129,9 +129,23 @@ struct CharMatcher: Sendable {
     var ranges: [ClosedRange<UInt32>]
     var negated: Bool
     var foldCase: Bool
+    /// Unicode general categories that match (`\p{L}`).
+    var categories: [Unicode.GeneralCategory] = []
+    /// Category sets whose complement matches (`\P{L}` inside a bracket class).
+    var excludedCategories: [[Unicode.GeneralCategory]] = []
+
+    init(ranges: [ClosedRange<UInt32>], negated: Bool, foldCase: Bool) {
+        self.ranges = ranges
+        self.negated = negated
+        self.foldCase = foldCase
+    }
 
     func matches(_ c: Unicode.Scalar) -> Bool {
         var hit = contains(c.value)
+        if !hit && !(categories.isEmpty && excludedCategories.isEmpty) {
+            let category = c.properties.generalCategory
+            hit = categories.contains(category) || excludedCategories.contains { !$0.contains(category) }
+        }
         if !hit && foldCase {
             for variant in caseVariants(c) where contains(variant) {
                 hit = true
@@ -212,7 +226,7 @@ struct RegexParser {
     private mutating func parseAlternation() throws(RE2Regex.SyntaxError) -> RegexNode {
         depth += 1
         defer { depth -= 1 }
-        if depth > 1000 { throw error("expression nests too deeply") }
+        if depth > 100 { throw error("expression nests too deeply") }
         var branches = [try parseConcatenation()]
         while peek() == "|" {
             position += 1
@@ -497,7 +511,9 @@ struct RegexParser {
             guard let categories = RegexParser.categories[name] else {
                 throw error("invalid character class range: \\\(String(e)){\(name)}")
             }
-            return CharMatcher(ranges: try RegexParser.rangesFor(categories), negated: negated, foldCase: false)
+            var matcher = CharMatcher(ranges: [], negated: negated, foldCase: false)
+            matcher.categories = categories
+            return matcher
         default:
             if e.value < 128, !isWordScalar(e) {
                 return single(e.value)  // escaped punctuation stands for itself
@@ -545,30 +561,6 @@ struct RegexParser {
         ]
     }()
 
-    /// Ranges of code points in the given general categories (computed once per category set).
-    static func rangesFor(_ categories: [Unicode.GeneralCategory]) throws(RE2Regex.SyntaxError) -> [ClosedRange<UInt32>] {
-        var ranges: [ClosedRange<UInt32>] = []
-        var runStart: UInt32?
-        var value: UInt32 = 0
-        while value <= 0x110000 {
-            var inside = false
-            if value < 0x110000 {
-                if let scalar = Unicode.Scalar(value) {
-                    inside = categories.contains(scalar.properties.generalCategory)
-                } else {
-                    inside = categories.contains(.surrogate)
-                }
-            }
-            if inside, runStart == nil { runStart = value }
-            if !inside, let start = runStart {
-                ranges.append(start...(value - 1))
-                runStart = nil
-            }
-            value += 1
-        }
-        return ranges
-    }
-
     private mutating func parseClass() throws(RE2Regex.SyntaxError) -> CharMatcher {
         position += 1
         var negated = false
@@ -578,6 +570,8 @@ struct RegexParser {
         }
         var ranges: [ClosedRange<UInt32>] = []
         var negatedParts: [CharMatcher] = []
+        var categories: [Unicode.GeneralCategory] = []
+        var excludedCategories: [[Unicode.GeneralCategory]] = []
         var first = true
         while true {
             guard let c = peek() else { throw error("missing closing ]") }
@@ -608,6 +602,14 @@ struct RegexParser {
             var low: UInt32
             if c == "\\" {
                 let matcher = try parseClassEscape()
+                if !matcher.categories.isEmpty {
+                    if matcher.negated {
+                        excludedCategories.append(matcher.categories)
+                    } else {
+                        categories += matcher.categories
+                    }
+                    continue
+                }
                 if matcher.negated || matcher.ranges.count != 1 || matcher.ranges[0].count != 1 {
                     if matcher.negated { negatedParts.append(matcher) } else { ranges += matcher.ranges }
                     continue
@@ -641,7 +643,10 @@ struct RegexParser {
             // Merge complements of negated escapes like [\D] into explicit ranges.
             for part in negatedParts { ranges += RegexParser.complement(part.ranges) }
         }
-        return CharMatcher(ranges: ranges, negated: negated, foldCase: flags.caseInsensitive)
+        var matcher = CharMatcher(ranges: ranges, negated: negated, foldCase: flags.caseInsensitive)
+        matcher.categories = categories
+        matcher.excludedCategories = excludedCategories
+        return matcher
     }
 
     static func complement(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
@@ -748,12 +753,9 @@ struct RegexCompiler {
         case .repeatNode(let inner, let min, let max):
             var parts: [RegexNode] = Array(repeating: inner, count: min)
             if let max {
-                // Optional copies nest: (x(x(x)?)?)?
-                var optional: RegexNode?
-                for _ in 0..<(max - min) {
-                    optional = .optional(optional.map { .concat([inner, $0]) } ?? inner)
-                }
-                if let optional { parts.append(optional) }
+                // x{min,max} is min copies of x followed by (max - min) copies of x?: the same
+                // language as the nested form, without deep recursion.
+                parts += Array(repeating: .optional(inner), count: max - min)
                 if parts.isEmpty { return try compile(.empty) }
                 return try compileSequence(parts)
             }

@@ -19,12 +19,13 @@ struct RegexTests {
         ("\\bfoo\\b", "afoob", false), ("\\Bfoo", "afoo", true), ("(?i)hello", "HeLLo", true), ("hello", "HELLO", false),
         ("(?i:a)b", "Ab", true), ("(?i:a)b", "AB", false), ("^[[:alpha:]]+$", "abcXYZ", true),
         ("^[[:digit:][:space:]]+$", "1 2", true), ("^\\p{L}+$", "héllo", true), ("^\\p{Lu}", "Éa", true),
-        ("^\\PL+$", "123", true), ("^.$", "😀", true), ("^\\x{1F600}$", "😀", true), ("^\\x41$", "A", true),
+        ("^\\PL+$", "123", true), ("^[\\p{Lu}\\d]+$", "É9", true), ("^[\\P{L}]+$", "9!", true), ("^[^\\p{L}]+$", "ab", false), ("^.$", "😀", true), ("^\\x{1F600}$", "😀", true), ("^\\x41$", "A", true),
         ("a\\.b", "a.b", true), ("a\\.b", "axb", false), ("^\\Qa.b\\E$", "a.b", true), ("^[\\d.]+$", "1.2", true),
         ("^[\\D]+$", "ab", true), ("^[a\\-z]+$", "a-z", true), ("^[]a]+$", "]a", true), ("(?m)^b$", "a\nb\nc", true),
         ("^b$", "a\nb\nc", false), ("\\Aab\\z", "ab", true), ("x{", "x{", true), ("^(?P<name>a+)$", "aa", true),
         ("^(a*)*$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", false), ("(a|b)*c", "ababababx", false),
-        ("^$", "", true), ("^[\\x{0}-\\x{10FFFF}]$", "z", true), ("\\$", "a$", true),
+        ("^$", "", true), ("^a{0,1000}$", String(repeating: "a", count: 1000), true),
+        ("^a{0,1000}$", String(repeating: "a", count: 1001), false), ("^(ab){1,3}c$", "ababc", true), ("^[\\x{0}-\\x{10FFFF}]$", "z", true), ("\\$", "a$", true),
     ])
     func matching(pattern: String, text: String, expected: Bool) throws {
         #expect(try matches(pattern, text) == expected, "\(pattern) ~ \(text)")
@@ -32,7 +33,7 @@ struct RegexTests {
 
     @Test(arguments: [
         "(", ")", "a**", "*a", "+", "a{1001}", "(?=a)", "(?!a)", "(?<=a)b", "(?<!a)b", "\\1", "(a)\\1", "[z-a]",
-        "[a", "\\", "\\p{Greek}", "\\Z", "\\e", "a{2,1}", "(?x)a", "[[:foo:]]", "((((a{100}){100}){100}){100})",
+        "[a", "\\", "\\p{Greek}", "\\Z", "\\e", "a{2,1}", "(?x)a", "[[:foo:]]", "((((a{100}){100}){100}){100})", String(repeating: "(", count: 500) + "a" + String(repeating: ")", count: 500),
     ])
     func rejectsNonRE2Syntax(pattern: String) {
         #expect(throws: RE2Regex.SyntaxError.self) { try RE2Regex(pattern) }
