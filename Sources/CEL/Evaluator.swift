@@ -5,9 +5,13 @@ public struct CELEvaluationOptions: Sendable, Hashable {
     /// Maximum evaluation cost: roughly one unit per evaluated node and comprehension step,
     /// plus a share of the size of strings, lists and regular expression inputs handled.
     public var costLimit: Int
+    /// The namespace names are resolved in: with container `a.b`, the name `x` is looked up as
+    /// `a.b.x`, then `a.x`, then `x` (a leading dot, `.x`, skips the container).
+    public var container: String
 
-    public init(costLimit: Int = 10_000_000) {
+    public init(costLimit: Int = 10_000_000, container: String = "") {
         self.costLimit = costLimit
+        self.container = container
     }
 }
 
@@ -16,7 +20,7 @@ extension CELExpression {
     public func evaluate(
         _ bindings: [String: CELValue], options: CELEvaluationOptions = CELEvaluationOptions()
     ) throws(CELError) -> CELValue {
-        var interpreter = Interpreter(bindings: bindings, costLimit: options.costLimit)
+        var interpreter = Interpreter(bindings: bindings, costLimit: options.costLimit, container: options.container)
         do throws(EvalFailure) {
             return try interpreter.eval(root)
         } catch {
@@ -57,13 +61,15 @@ struct EvalFailure: Error {
 struct Interpreter {
     let bindings: [String: CELValue]
     let costLimit: Int
+    let container: String
     private(set) var cost = 0
     private var locals: [(name: String, value: CELValue)] = []
     var regexCache: [String: RE2Regex] = [:]
 
-    init(bindings: [String: CELValue], costLimit: Int) {
+    init(bindings: [String: CELValue], costLimit: Int, container: String = "") {
         self.bindings = bindings
         self.costLimit = costLimit
+        self.container = container
     }
 
     mutating func charge(_ units: Int, at offset: Int) throws(EvalFailure) {
@@ -85,7 +91,15 @@ struct Interpreter {
     }
 
     /// Resolves a possibly qualified name against variables and type names.
-    private func global(_ name: String) -> CELValue? {
+    private func global(_ name: String, rooted: Bool = false) -> CELValue? {
+        if !rooted, !container.isEmpty {
+            var prefix = Substring(container)
+            while true {
+                if let value = bindings[prefix + "." + name] { return value }
+                guard let dot = prefix.lastIndex(of: ".") else { break }
+                prefix = prefix[..<dot]
+            }
+        }
         if let value = bindings[name] { return value }
         if let type = Interpreter.typeNames[name] { return .type(type) }
         return nil
@@ -122,19 +136,20 @@ struct Interpreter {
             defer { locals.removeLast() }
             return try eval(body)
         case .identifier(let name, let rooted):
-            if !rooted, let value = local(name) { return value }
-            if let value = global(name) { return value }
+            // Comprehension variables shadow globals, even when written with a leading dot.
+            if let value = local(name) { return value }
+            if let value = global(name, rooted: rooted) { return value }
             throw EvalFailure(message: "undeclared reference to '\(name)' (in container '')", offset: expr.offset)
         case .select(let operand, let field, let testOnly):
-            if !testOnly, let (names, rooted) = nameChain(expr), rooted || local(names[0]) == nil {
-                return try resolveQualified(names, at: expr.offset)
+            if !testOnly, let (names, rooted) = nameChain(expr), local(names[0]) == nil {
+                return try resolveQualified(names, rooted: rooted, at: expr.offset)
             }
             let base = try eval(operand)
             return try select(base, field: field, testOnly: testOnly, at: expr.offset)
         case .call(let function, let targetExpr, let argumentExprs):
             if let targetExpr, let (names, rooted) = nameChain(targetExpr),
                 Interpreter.namespacedFunctions.contains(names.joined(separator: ".") + "." + function),
-                rooted || local(names[0]) == nil, bindings[names[0]] == nil
+                local(names[0]) == nil, global(names[0], rooted: rooted) == nil
             {
                 // A namespaced global function such as `strings.quote(s)`.
                 var arguments: [CELValue] = []
@@ -208,10 +223,10 @@ struct Interpreter {
         return EvalFailure(message: "no such overload: \(function)\(suffix)", offset: offset)
     }
 
-    private mutating func resolveQualified(_ names: [String], at offset: Int) throws(EvalFailure) -> CELValue {
+    private mutating func resolveQualified(_ names: [String], rooted: Bool, at offset: Int) throws(EvalFailure) -> CELValue {
         for prefix in stride(from: names.count, through: 1, by: -1) {
             let name = names[0..<prefix].joined(separator: ".")
-            guard let value = global(name) else { continue }
+            guard let value = global(name, rooted: rooted) else { continue }
             var result = value
             for field in names[prefix...] {
                 result = try select(result, field: field, testOnly: false, at: offset)

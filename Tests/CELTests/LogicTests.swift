@@ -54,6 +54,22 @@ struct LogicTests {
         #expect(throws: CELError.self) { try CELExpression(parsing: "a.true") }
     }
 
+    @Test func containerResolution() throws {
+        let bindings: [String: CELValue] = [
+            "com.example.y": .bool(true), "y": .string("root"), "y.z": .int(42), "com.example.w.z": .int(7),
+        ]
+        let options = CELEvaluationOptions(container: "com.example")
+        func run(_ source: String) throws -> CELValue {
+            try CELExpression(parsing: source).evaluate(bindings, options: options)
+        }
+        #expect(try run("y") == .bool(true))
+        #expect(try run(".y") == .string("root"))
+        #expect(try run("w.z") == .int(7))
+        #expect(try run("[{'z': 0}].exists(y, y.z == 0)") == .bool(true))
+        #expect(try run("[{'z': 0}].exists(y, .y.z == 0)") == .bool(true))
+        #expect(try run("[1].exists(y, [0].exists(y, y == 0))") == .bool(true))
+    }
+
     @Test func comprehensionVariableShadowsBinding() {
         #expect(eval("[1, 2].map(x, x * 10)", ["x": .string("outer")]) == .list([.int(10), .int(20)]))
         #expect(eval("[1].all(x, x == 1) && x == 'outer'", ["x": .string("outer")]) == .bool(true))
