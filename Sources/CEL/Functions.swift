@@ -8,17 +8,47 @@ extension Interpreter {
         "matches", "contains", "startsWith", "endsWith", "charAt", "indexOf", "lastIndexOf", "lowerAscii",
         "upperAscii", "replace", "split", "substring", "trim", "reverse", "join", "isSorted", "min", "max", "sum",
         "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
-        "getMinutes", "getSeconds", "getMilliseconds", "strings.quote",
+        "getMinutes", "getSeconds", "getMilliseconds", "strings.quote", "slice", "flatten", "distinct", "sort",
     ]
 
     /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
-    static let namespacedFunctions: Set<String> = extensionFunctions.union(["strings.quote"])
+    static let collectionFunctions: Set<String> = ["lists.range", "sets.contains", "sets.equivalent", "sets.intersects"]
+    static let namespacedFunctions: Set<String> = extensionFunctions.union(collectionFunctions).union(["strings.quote"])
+
+    /// `lists.range(n)` and the `sets` library, dispatched from ``call(_:target:_:at:)``.
+    mutating func collectionExtension(_ function: String, _ arguments: [CELValue], at offset: Int) throws(EvalFailure) -> CELValue? {
+        switch (function, arguments.count) {
+        case ("lists.range", 1):
+            guard case .int(let n) = arguments[0] else { return nil }
+            guard n >= 0 else { throw EvalFailure(message: "lists.range() requires a non-negative size", offset: offset) }
+            try charge(Int(clamping: n), at: offset)
+            return .list((0..<n).map { .int($0) })
+        case ("sets.contains", 2), ("sets.equivalent", 2), ("sets.intersects", 2):
+            guard case .list(let a) = arguments[0], case .list(let b) = arguments[1] else { return nil }
+            try charge(a.count * b.count / 10, at: offset)
+            let aInB = a.allSatisfy { x in b.contains { $0 == x } }
+            let bInA = b.allSatisfy { x in a.contains { $0 == x } }
+            switch function {
+            case "sets.contains": return .bool(bInA)
+            case "sets.equivalent": return .bool(aInB && bInA)
+            default: return .bool(a.contains { x in b.contains { $0 == x } })
+            }
+        default:
+            return nil
+        }
+    }
 
     mutating func call(
         _ function: String, target: CELValue?, _ arguments: [CELValue], at offset: Int
     ) throws(EvalFailure) -> CELValue {
         if Interpreter.extensionFunctions.contains(function) {
             return try extensionCall(function, arguments, at: offset)
+        }
+        if Interpreter.collectionFunctions.contains(function) {
+            guard let result = try collectionExtension(function, arguments, at: offset) else {
+                throw noOverload(function, arguments, at: offset)
+            }
+            return result
         }
         guard Interpreter.functionNames.contains(function) else {
             throw EvalFailure(message: "unbound function: \(function)", offset: offset)
@@ -252,6 +282,56 @@ extension Interpreter {
                 if function == "min" ? order < 0 : order > 0 { best = element }
             }
             return best
+        case ("slice", 2):
+            guard case .int(let start) = arguments[0], case .int(let end) = arguments[1] else { break }
+            guard start >= 0, end >= start, end <= Int64(elements.count) else {
+                throw EvalFailure(
+                    message: "cannot slice(\(start), \(end)) a list of size \(elements.count)", offset: offset)
+            }
+            return .list(Array(elements[Int(start)..<Int(end)]))
+        case ("flatten", 0), ("flatten", 1):
+            var depth: Int64 = 1
+            if arguments.count == 1 {
+                guard case .int(let d) = arguments[0] else { break }
+                guard d >= 0 else { throw EvalFailure(message: "flatten(): level must be non-negative", offset: offset) }
+                depth = d
+            }
+            func flatten(_ items: [CELValue], _ level: Int64) -> [CELValue] {
+                var out: [CELValue] = []
+                for item in items {
+                    if level > 0, case .list(let inner) = item {
+                        out += flatten(inner, level - 1)
+                    } else {
+                        out.append(item)
+                    }
+                }
+                return out
+            }
+            return .list(flatten(elements, min(depth, 64)))
+        case ("distinct", 0):
+            var out: [CELValue] = []
+            for element in elements where !out.contains(where: { $0 == element }) {
+                try charge(out.count / 10, at: offset)
+                out.append(element)
+            }
+            return .list(out)
+        case ("reverse", 0):
+            return .list(elements.reversed())
+        case ("sort", 0):
+            // Insertion into a sorted array keeps the comparison errors typed (no throwing sort closure).
+            var sorted: [CELValue] = []
+            for element in elements {
+                var low = 0
+                var high = sorted.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let order = try compare(sorted[middle], element, name: "sort", at: offset) ?? 0
+                    if order <= 0 { low = middle + 1 } else { high = middle }
+                }
+                sorted.insert(element, at: low)
+            }
+            try charge(elements.count, at: offset)
+            return .list(sorted)
         case ("sum", 0):
             guard var total = elements.first else { return .int(0) }
             for element in elements.dropFirst() {

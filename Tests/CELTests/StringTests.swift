@@ -58,7 +58,17 @@ struct StringTests {
             "[1, 2, 3].sum() == 6", "[1.5, 2.5].sum() == 4.0", "[].sum() == 0", "[1, 2, 1].indexOf(1) == 0",
             "[1, 2, 1].lastIndexOf(1) == 2", "['a'].indexOf('b') == -1",
         ])
-        expectErrors([("[].min()", "empty list"), ("[1, 'a'].max()", "no such overload")])
+        expectTrue([
+            "[1, 2, 3, 4].slice(1, 3) == [2, 3]", "[[1, [2]], 3].flatten() == [1, [2], 3]",
+            "[[1, [2]], 3].flatten(2) == [1, 2, 3]", "[1, 2, 1, 1u, 'a', 'a'].distinct() == [1, 2, 'a']",
+            "[1, 2, 3].reverse() == [3, 2, 1]", "[3, 1, 2.5].sort() == [1, 2.5, 3]", "['b', 'a'].sort() == ['a', 'b']",
+            "lists.range(3) == [0, 1, 2]", "sets.contains([1, 2, 3], [3, 1])", "!sets.contains([1], [2])",
+            "sets.equivalent([1, 1, 2], [2, 1u])", "sets.intersects([1, 2], [5, 2.0])", "!sets.intersects([], [1])",
+        ])
+        expectErrors([
+            ("[].min()", "empty list"), ("[1, 'a'].max()", "no such overload"), ("[1].slice(0, 2)", "cannot slice"),
+            ("[1, 'a'].sort()", "no such overload"), ("lists.range(-1)", "non-negative"), ("sets.contains(1, [1])", "no such overload"),
+        ])
     }
 
     @Test func quoteAndUnicodeTrim() {
