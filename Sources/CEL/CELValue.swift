@@ -13,6 +13,8 @@ public enum CELValue: Sendable {
     /// A duration in nanoseconds (the range cel-go supports).
     case duration(Int64)
     case type(CELType)
+    /// A Kubernetes resource quantity (from the `quantity()` function).
+    case quantity(CELQuantity)
 }
 
 /// A CEL type value, such as `int` or `google.protobuf.Timestamp`.
@@ -35,6 +37,7 @@ public struct CELType: Sendable, Hashable, CustomStringConvertible {
     public static let duration = CELType(name: "google.protobuf.Duration")
     public static let type = CELType(name: "type")
     public static let dyn = CELType(name: "dyn")
+    public static let quantity = CELType(name: "kubernetes.Quantity")
 }
 
 extension CELValue {
@@ -53,6 +56,7 @@ extension CELValue {
         case .timestamp: .timestamp
         case .duration: .duration
         case .type: .type
+        case .quantity: .quantity
         }
     }
 }

@@ -65,6 +65,7 @@ extension Interpreter {
         case .timestamp(let t): return .string(formatTimestamp(t))
         case .duration(let d): return .string(formatDuration(d))
         case .type(let t): return .string(t.name)
+        case .quantity(let q): return .string(q.description)
         default: throw noOverload("string", [value], at: offset)
         }
     }
@@ -195,6 +196,7 @@ extension CELValue {
         case .timestamp(let t): return .string(formatTimestamp(t))
         case .duration(let d): return .string(formatDuration(d))
         case .type(let t): return .string(t.name)
+        case .quantity(let q): return .string(q.description)
         }
     }
 }

@@ -12,6 +12,7 @@ extension CELValue: Equatable {
         case (.timestamp(let a), .timestamp(let b)): return a == b
         case (.duration(let a), .duration(let b)): return a == b
         case (.type(let a), .type(let b)): return a == b
+        case (.quantity(let a), .quantity(let b)): return a == b
         case (.list(let a), .list(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
         case (.map(let a), .map(let b)):

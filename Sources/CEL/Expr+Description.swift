@@ -57,6 +57,7 @@ extension CELValue {
         case .timestamp(let t): return "timestamp(\(quoteString(formatTimestamp(t))))"
         case .duration(let d): return "duration(\(quoteString(formatDuration(d))))"
         case .type(let t): return t.name
+        case .quantity(let q): return "quantity(\(quoteString(q.description)))"
         }
     }
 }

@@ -9,6 +9,8 @@ extension Interpreter {
         "upperAscii", "replace", "split", "substring", "trim", "reverse", "join", "isSorted", "min", "max", "sum",
         "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
         "getMinutes", "getSeconds", "getMilliseconds", "strings.quote", "slice", "flatten", "distinct", "sort",
+        "quantity", "isQuantity", "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "isLessThan",
+        "isGreaterThan", "compareTo",
     ]
 
     /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
@@ -52,6 +54,9 @@ extension Interpreter {
         }
         guard Interpreter.functionNames.contains(function) else {
             throw EvalFailure(message: "unbound function: \(function)", offset: offset)
+        }
+        if let result = try quantityFunction(function, target: target, arguments, at: offset) {
+            return result
         }
         if let target {
             return try receiverCall(function, target, arguments, at: offset)

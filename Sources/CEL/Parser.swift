@@ -201,7 +201,19 @@ struct Parser {
                 offsets.append(current.start)
                 advance()
             }
-            var expr = try parseMember()
+            // `!-1` negates a negative literal; other operands are members.
+            var expr: Expr
+            if isPunct("-"), case .int = peekKind(1) {
+                let minus = current.start
+                advance()
+                expr = try parseMember(negativeLiteralAt: minus)
+            } else if isPunct("-"), case .double = peekKind(1) {
+                let minus = current.start
+                advance()
+                expr = try parseMember(negativeLiteralAt: minus)
+            } else {
+                expr = try parseMember()
+            }
             for offset in offsets.reversed() { expr = try node(.not(expr), at: offset) }
             return expr
         }

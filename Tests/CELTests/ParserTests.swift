@@ -30,6 +30,7 @@ struct ParserTests {
         ("- 1", "-1"),
         ("-a.b", "-a.b"),
         ("-9223372036854775808", "-9223372036854775808"),
+        ("!-1", "!-1"),
         ("a.b.c", "a.b.c"),
         (".a.b", ".a.b"),
         ("a.f(1, 2)", "a.f(1, 2)"),
@@ -96,6 +97,7 @@ struct ParserTests {
         #expect(syntaxError("18446744073709551616u") != nil)
         #expect(syntaxError("1e400") != nil)
         #expect(syntaxError("0x") != nil)
+        #expect(syntaxError("-!true") != nil)
     }
 
     @Test func recursionLimitStopsDeepNesting() throws {
