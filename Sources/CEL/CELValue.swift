@@ -15,6 +15,30 @@ public enum CELValue: Sendable {
     case type(CELType)
     /// A Kubernetes resource quantity (from the `quantity()` function).
     case quantity(CELQuantity)
+    /// An optional value (`optional.of(x)`, `optional.none()`, results of `.?field` and `[?key]`).
+    indirect case optional(CELValue?)
+}
+
+extension CELValue {
+    /// Whether the value is its type's zero value (`0`, `''`, `[]`, `{}`, `false`, `null`, ...).
+    var isZeroValue: Bool {
+        switch self {
+        case .null: true
+        case .bool(let b): !b
+        case .int(let i): i == 0
+        case .uint(let u): u == 0
+        case .double(let d): d == 0
+        case .string(let s): s.isEmpty
+        case .bytes(let b): b.isEmpty
+        case .list(let l): l.isEmpty
+        case .map(let m): m.count == 0
+        case .timestamp(let t): t.seconds == 0 && t.nanos == 0
+        case .duration(let d): d == 0
+        case .type: false
+        case .quantity(let q): q.nanos == 0
+        case .optional(let o): o == nil
+        }
+    }
 }
 
 /// A CEL type value, such as `int` or `google.protobuf.Timestamp`.
@@ -38,6 +62,7 @@ public struct CELType: Sendable, Hashable, CustomStringConvertible {
     public static let type = CELType(name: "type")
     public static let dyn = CELType(name: "dyn")
     public static let quantity = CELType(name: "kubernetes.Quantity")
+    public static let optional = CELType(name: "optional_type")
 }
 
 extension CELValue {
@@ -57,6 +82,7 @@ extension CELValue {
         case .duration: .duration
         case .type: .type
         case .quantity: .quantity
+        case .optional: .optional
         }
     }
 }

@@ -197,6 +197,7 @@ extension CELValue {
         case .duration(let d): return .string(formatDuration(d))
         case .type(let t): return .string(t.name)
         case .quantity(let q): return .string(q.description)
+        case .optional(let inner): return inner?.jsonValue ?? .null
         }
     }
 }

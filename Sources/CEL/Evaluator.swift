@@ -82,7 +82,7 @@ struct Interpreter {
     static let typeNames: [String: CELType] = [
         "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string, "bytes": .bytes,
         "list": .list, "map": .map, "null_type": .null, "type": .type,
-        "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
+        "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration, "optional_type": .optional,
     ]
 
     private func local(_ name: String) -> CELValue? {
@@ -130,6 +130,39 @@ struct Interpreter {
             return value
         case .parenthesized(let inner):
             return try eval(inner)
+        case .optionalEntry(let inner):
+            // Only reachable through list, map and message literals, which unwrap it.
+            return try eval(inner)
+        case .optionalSelect(let operandExpr, let field):
+            let base = try eval(operandExpr)
+            if case .optional(let inner) = base {
+                guard let inner else { return .optional(nil) }
+                return try optionalSelect(inner, field: field, at: expr.offset)
+            }
+            return try optionalSelect(base, field: field, at: expr.offset)
+        case .optionalIndex(let operandExpr, let keyExpr):
+            let base = try eval(operandExpr)
+            let key = try eval(keyExpr)
+            if case .optional(let inner) = base {
+                guard let inner else { return .optional(nil) }
+                return try optionalIndex(inner, key, at: expr.offset)
+            }
+            return try optionalIndex(base, key, at: expr.offset)
+        case .optMap(let targetExpr, let variable, let body, let flat):
+            guard case .optional(let inner) = try eval(targetExpr) else {
+                throw EvalFailure(message: "no such overload: \(flat ? "optFlatMap" : "optMap") on a non-optional value", offset: expr.offset)
+            }
+            guard let inner else { return .optional(nil) }
+            locals.append((variable, inner))
+            defer { locals.removeLast() }
+            let result = try eval(body)
+            if flat {
+                guard case .optional = result else {
+                    throw EvalFailure(message: "optFlatMap() expression must return an optional", offset: expr.offset)
+                }
+                return result
+            }
+            return .optional(result)
         case .bind(let name, let valueExpr, let body):
             let value = try eval(valueExpr)
             locals.append((name, value))
@@ -157,6 +190,15 @@ struct Interpreter {
                 return try call(names.joined(separator: ".") + "." + function, target: nil, arguments, at: expr.offset)
             }
             let target: CELValue? = if let targetExpr { try eval(targetExpr) } else { nil }
+            if function == "or" || function == "orValue", argumentExprs.count == 1, case .optional(let inner) = target {
+                // `or` and `orValue` evaluate their argument only when the optional is empty.
+                if let inner { return function == "or" ? .optional(inner) : inner }
+                let alternative = try eval(argumentExprs[0])
+                if function == "or", case .optional = alternative {} else if function == "or" {
+                    throw noOverload("or", [.optional(nil), alternative], at: expr.offset)
+                }
+                return alternative
+            }
             var arguments: [CELValue] = []
             arguments.reserveCapacity(argumentExprs.count)
             for argument in argumentExprs { arguments.append(try eval(argument)) }
@@ -168,13 +210,15 @@ struct Interpreter {
         case .list(let elementExprs):
             var elements: [CELValue] = []
             elements.reserveCapacity(elementExprs.count)
-            for element in elementExprs { elements.append(try eval(element)) }
+            for element in elementExprs {
+                if let value = try entryValue(element) { elements.append(value) }
+            }
             return .list(elements)
         case .map(let entries):
             var map = CELMap()
             for entry in entries {
                 let key = try eval(entry.key)
-                let value = try eval(entry.value)
+                guard let value = try entryValue(entry.value) else { continue }
                 do throws(CELMapError) {
                     try map.insert(key, value)
                 } catch .repeatedKey {
@@ -268,8 +312,51 @@ struct Interpreter {
 
     // MARK: Selection and indexing
 
+    /// Reads `entry` of a list, map or message literal; nil when it is an empty `?entry`.
+    private mutating func entryValue(_ entry: Expr) throws(EvalFailure) -> CELValue? {
+        guard case .optionalEntry(let inner) = entry.kind else { return try eval(entry) }
+        guard case .optional(let value) = try eval(inner) else {
+            throw EvalFailure(message: "optional entry requires an optional value", offset: entry.offset)
+        }
+        return value
+    }
+
+    private mutating func optionalSelect(_ base: CELValue, field: String, at offset: Int) throws(EvalFailure) -> CELValue {
+        guard case .map(let map) = base else {
+            return .optional(try select(base, field: field, testOnly: false, at: offset))
+        }
+        return .optional(map[field])
+    }
+
+    private func optionalIndex(_ base: CELValue, _ key: CELValue, at offset: Int) throws(EvalFailure) -> CELValue {
+        switch base {
+        case .map(let map):
+            switch key {
+            case .bool, .int, .uint, .string, .double: return .optional(map[key])
+            default: throw noOverload("_[?_]", base, key, at: offset)
+            }
+        case .list(let elements):
+            let position: Int64?
+            switch key {
+            case .int(let i): position = i
+            case .uint(let u): position = Int64(exactly: u)
+            case .double(let d): position = d.rounded(.towardZero) == d ? Int64(exactly: d) : nil
+            default: throw noOverload("_[?_]", base, key, at: offset)
+            }
+            guard let position, position >= 0, position < Int64(elements.count) else { return .optional(nil) }
+            return .optional(elements[Int(position)])
+        default:
+            throw noOverload("_[?_]", base, key, at: offset)
+        }
+    }
+
     mutating func select(_ base: CELValue, field: String, testOnly: Bool, at offset: Int) throws(EvalFailure) -> CELValue {
         switch base {
+        case .optional(let inner):
+            // Selecting from an optional chains: empty stays empty, a missing field gives empty.
+            guard let inner else { return testOnly ? .bool(false) : .optional(nil) }
+            if testOnly { return try select(inner, field: field, testOnly: true, at: offset) }
+            return try optionalSelect(inner, field: field, at: offset)
         case .map(let map):
             if testOnly { return .bool(map[field] != nil) }
             guard let value = map[field] else {
@@ -284,6 +371,9 @@ struct Interpreter {
 
     func index(_ operand: CELValue, _ key: CELValue, at offset: Int) throws(EvalFailure) -> CELValue {
         switch operand {
+        case .optional(let inner):
+            guard let inner else { return .optional(nil) }
+            return try optionalIndex(inner, key, at: offset)
         case .list(let elements):
             let position: Int64
             switch key {

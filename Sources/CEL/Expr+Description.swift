@@ -15,6 +15,11 @@ extension Expr: CustomStringConvertible {
         case .message(let name, let fields):
             return name + "{" + fields.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "}"
         case .parenthesized(let inner): return inner.description
+        case .optionalSelect(let operand, let field): return "\(operand).?\(field)"
+        case .optionalIndex(let operand, let key): return "\(operand)[?\(key)]"
+        case .optionalEntry(let inner): return "?\(inner)"
+        case .optMap(let target, let variable, let body, let flat):
+            return "\(target).\(flat ? "optFlatMap" : "optMap")(\(variable), \(body))"
         case .bind(let name, let value, let body): return "cel.bind(\(name), \(value), \(body))"
         case .not(let operand): return "!\(operand)"
         case .negate(let operand): return "-\(operand)"
@@ -58,6 +63,7 @@ extension CELValue {
         case .duration(let d): return "duration(\(quoteString(formatDuration(d))))"
         case .type(let t): return t.name
         case .quantity(let q): return "quantity(\(quoteString(q.description)))"
+        case .optional(let inner): return inner.map { "optional.of(\($0.literalDescription))" } ?? "optional.none()"
         }
     }
 }

@@ -10,12 +10,14 @@ extension Interpreter {
         "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
         "getMinutes", "getSeconds", "getMilliseconds", "strings.quote", "slice", "flatten", "distinct", "sort",
         "quantity", "isQuantity", "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "isLessThan",
-        "isGreaterThan", "compareTo",
+        "isGreaterThan", "compareTo", "optional.of", "optional.none", "optional.ofNonZeroValue", "hasValue", "value",
+        "or", "orValue",
     ]
 
     /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
     static let collectionFunctions: Set<String> = ["lists.range", "sets.contains", "sets.equivalent", "sets.intersects"]
-    static let namespacedFunctions: Set<String> = extensionFunctions.union(collectionFunctions).union(["strings.quote"])
+    static let optionalFunctions: Set<String> = ["optional.of", "optional.none", "optional.ofNonZeroValue"]
+    static let namespacedFunctions: Set<String> = extensionFunctions.union(collectionFunctions).union(optionalFunctions).union(["strings.quote"])
 
     /// `lists.range(n)` and the `sets` library, dispatched from ``call(_:target:_:at:)``.
     mutating func collectionExtension(_ function: String, _ arguments: [CELValue], at offset: Int) throws(EvalFailure) -> CELValue? {
@@ -54,6 +56,16 @@ extension Interpreter {
         }
         guard Interpreter.functionNames.contains(function) else {
             throw EvalFailure(message: "unbound function: \(function)", offset: offset)
+        }
+        switch (function, target, arguments.count) {
+        case ("optional.of", nil, 1): return .optional(arguments[0])
+        case ("optional.none", nil, 0): return .optional(nil)
+        case ("optional.ofNonZeroValue", nil, 1): return .optional(arguments[0].isZeroValue ? nil : arguments[0])
+        case ("hasValue", .optional(let inner)?, 0): return .bool(inner != nil)
+        case ("value", .optional(let inner)?, 0):
+            guard let inner else { throw EvalFailure(message: "optional.none() dereference", offset: offset) }
+            return inner
+        default: break
         }
         if let result = try quantityFunction(function, target: target, arguments, at: offset) {
             return result

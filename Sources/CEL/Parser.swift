@@ -242,7 +242,19 @@ struct Parser {
     private mutating func parseMember(negativeLiteralAt: Int? = nil) throws(CELError) -> Expr {
         var expr = try parsePrimary(negativeLiteralAt: negativeLiteralAt)
         while true {
-            if isPunct(".") {
+            if isPunct("."), case .punct("?") = peekKind(1) {
+                let dotOffset = current.start
+                advance()
+                advance()
+                let name: String
+                switch current.kind {
+                case .identifier(let n) where !["true", "false", "null", "in"].contains(n): name = n
+                case .punct(let p) where p.hasPrefix("`"): name = String(p.dropFirst())
+                default: throw mismatched(expecting: "IDENTIFIER")
+                }
+                advance()
+                expr = try node(.optionalSelect(expr, field: name), at: dotOffset)
+            } else if isPunct(".") {
                 let dotOffset = current.start
                 advance()
                 let name: String
@@ -270,18 +282,20 @@ struct Parser {
             } else if isPunct("[") {
                 let offset = current.start
                 advance()
+                let optional = accept("?")
                 let subscriptExpr = try parseExpr()
                 try expect("]")
-                expr = try node(.index(expr, subscriptExpr), at: offset)
+                expr = try node(optional ? .optionalIndex(expr, subscriptExpr) : .index(expr, subscriptExpr), at: offset)
             } else if isPunct("{"), let typeName = qualifiedName(expr) {
                 let offset = current.start
                 advance()
                 var fields: [(name: String, value: Expr)] = []
                 while !isPunct("}") {
+                    let optional = accept("?")
                     guard case .identifier(let field) = current.kind else { throw mismatched(expecting: "IDENTIFIER") }
                     advance()
                     try expect(":")
-                    fields.append((field, try parseExpr()))
+                    fields.append((field, try optionalEntry(optional, try parseExpr())))
                     if !accept(",") { break }
                 }
                 try expect("}")
@@ -303,10 +317,16 @@ struct Parser {
     }
 
     /// Comma-separated expressions up to `closing` (already past the opening bracket); trailing comma allowed.
-    private mutating func parseList(closing: String) throws(CELError) -> [Expr] {
+    /// Wraps `value` as an optional entry when it was written with a leading `?`.
+    private func optionalEntry(_ optional: Bool, _ value: Expr) throws(CELError) -> Expr {
+        optional ? try node(.optionalEntry(value), at: value.offset) : value
+    }
+
+    private mutating func parseList(closing: String, allowOptional: Bool = false) throws(CELError) -> [Expr] {
         var items: [Expr] = []
         while !isPunct(closing) {
-            items.append(try parseExpr())
+            let optional = allowOptional && accept("?")
+            items.append(try optionalEntry(optional, try parseExpr()))
             if !accept(",") { break }
         }
         try expect(closing)
@@ -358,15 +378,16 @@ struct Parser {
             }
         case .punct("["):
             advance()
-            let elements = try parseList(closing: "]")
+            let elements = try parseList(closing: "]", allowOptional: true)
             return try node(.list(elements), at: start)
         case .punct("{"):
             advance()
             var entries: [(key: Expr, value: Expr)] = []
             while !isPunct("}") {
+                let optional = accept("?")
                 let key = try parseExpr()
                 try expect(":")
-                entries.append((key, try parseExpr()))
+                entries.append((key, try optionalEntry(optional, try parseExpr())))
                 if !accept(",") { break }
             }
             try expect("}")
@@ -434,6 +455,12 @@ struct Parser {
         case ("transformMap", 3): shape = (.transformMap, 2, false)
         case ("transformMap", 4): shape = (.transformMap, 2, true)
         default: shape = nil
+        }
+        if name == "optMap" || name == "optFlatMap", arguments.count == 2 {
+            guard case .identifier(let variable, false) = arguments[0].kind else {
+                throw error("argument must be a simple name", at: arguments[0].offset)
+            }
+            return try node(.optMap(target, variable: variable, body: arguments[1], flat: name == "optFlatMap"), at: offset)
         }
         if name == "bind", arguments.count == 3, case .identifier("cel", false) = target.kind {
             guard case .identifier(let variable, false) = arguments[0].kind else {

@@ -11,7 +11,14 @@ extension Interpreter {
             guard fields[field.name] == nil else {
                 throw EvalFailure(message: "duplicate field: \(field.name)", offset: field.value.offset)
             }
-            fields[field.name] = try eval(field.value)
+            if case .optionalEntry(let inner) = field.value.kind {
+                guard case .optional(let value) = try eval(inner) else {
+                    throw EvalFailure(message: "optional entry requires an optional value", offset: field.value.offset)
+                }
+                if let value { fields[field.name] = value }
+            } else {
+                fields[field.name] = try eval(field.value)
+            }
         }
         func only(_ allowed: Set<String>) throws(EvalFailure) {
             for key in fields.keys where !allowed.contains(key) {
