@@ -60,7 +60,6 @@ public struct CELType: Sendable, Hashable, CustomStringConvertible {
     public static let timestamp = CELType(name: "google.protobuf.Timestamp")
     public static let duration = CELType(name: "google.protobuf.Duration")
     public static let type = CELType(name: "type")
-    public static let dyn = CELType(name: "dyn")
     public static let quantity = CELType(name: "kubernetes.Quantity")
     public static let optional = CELType(name: "optional_type")
 }

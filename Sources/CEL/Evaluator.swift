@@ -62,7 +62,12 @@ struct Interpreter {
     let bindings: [String: CELValue]
     let costLimit: Int
     let container: String
-    private(set) var cost = 0
+    private var cost = 0
+
+    /// Largest list a single operation may build.
+    static let maxListElements = 1_000_000
+    /// Largest string or bytes value (in bytes) a single operation may build.
+    static let maxStringBytes = 16 << 20
     private var locals: [(name: String, value: CELValue)] = []
     var regexCache: [String: RE2Regex] = [:]
 
@@ -77,6 +82,14 @@ struct Interpreter {
         if cost > costLimit {
             throw EvalFailure(message: "operation cancelled: actual cost limit exceeded", offset: offset, isCostLimit: true)
         }
+    }
+
+    /// Fails when a value about to be built would exceed the size limits; charges its size too.
+    mutating func chargeSize(list count: Int = 0, bytes: Int = 0, at offset: Int) throws(EvalFailure) {
+        if count > Interpreter.maxListElements || bytes > Interpreter.maxStringBytes {
+            throw EvalFailure(message: "operation cancelled: result exceeds size limit", offset: offset, isCostLimit: true)
+        }
+        try charge(count + bytes / 16, at: offset)
     }
 
     static let typeNames: [String: CELType] = [

@@ -25,7 +25,7 @@ extension Interpreter {
         case ("lists.range", 1):
             guard case .int(let n) = arguments[0] else { return nil }
             guard n >= 0 else { throw EvalFailure(message: "lists.range() requires a non-negative size", offset: offset) }
-            try charge(Int(clamping: n), at: offset)
+            try chargeSize(list: Int(clamping: n), at: offset)
             return .list((0..<n).map { .int($0) })
         case ("sets.contains", 2), ("sets.equivalent", 2), ("sets.intersects", 2):
             guard case .list(let a) = arguments[0], case .list(let b) = arguments[1] else { return nil }
@@ -200,6 +200,9 @@ extension Interpreter {
             let old = ScalarText(try stringArgument(0))
             let new = try stringArgument(1)
             let limit = arguments.count == 3 ? try intArgument(2) : -1
+            // Worst case: every position replaced (an empty `old` inserts around each code point).
+            let growth = (s.unicodeScalars.count + 1) * new.utf8.count
+            try chargeSize(bytes: s.utf8.count + (old.count == 0 || old.count < new.utf8.count ? growth : 0), at: offset)
             return .string(ScalarText(s).replacing(old, with: new, limit: limit))
         case ("split", 1), ("split", 2):
             let separator = ScalarText(try stringArgument(0))
@@ -272,12 +275,15 @@ extension Interpreter {
                 separator = s
             }
             var parts: [String] = []
+            var total = 0
             for element in elements {
                 guard case .string(let s) = element else {
                     throw noOverload("join", [.list(elements)] + arguments, at: offset)
                 }
                 parts.append(s)
+                total += s.utf8.count + separator.utf8.count
             }
+            try chargeSize(bytes: total, at: offset)
             return .string(parts.joined(separator: separator))
         case ("indexOf", 1):
             return .int(Int64(elements.firstIndex { $0 == arguments[0] } ?? -1))
@@ -313,6 +319,18 @@ extension Interpreter {
                 guard d >= 0 else { throw EvalFailure(message: "flatten(): level must be non-negative", offset: offset) }
                 depth = d
             }
+            func flattenedCount(_ items: [CELValue], _ level: Int64) -> Int {
+                var count = 0
+                for item in items {
+                    if level > 0, case .list(let inner) = item {
+                        count += flattenedCount(inner, level - 1)
+                    } else {
+                        count += 1
+                    }
+                    if count > Interpreter.maxListElements { break }
+                }
+                return count
+            }
             func flatten(_ items: [CELValue], _ level: Int64) -> [CELValue] {
                 var out: [CELValue] = []
                 for item in items {
@@ -324,6 +342,7 @@ extension Interpreter {
                 }
                 return out
             }
+            try chargeSize(list: flattenedCount(elements, min(depth, 64)), at: offset)
             return .list(flatten(elements, min(depth, 64)))
         case ("distinct", 0):
             var out: [CELValue] = []
@@ -335,20 +354,42 @@ extension Interpreter {
         case ("reverse", 0):
             return .list(elements.reversed())
         case ("sort", 0):
-            // Insertion into a sorted array keeps the comparison errors typed (no throwing sort closure).
-            var sorted: [CELValue] = []
-            for element in elements {
-                var low = 0
-                var high = sorted.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    let order = try compare(sorted[middle], element, name: "sort", at: offset) ?? 0
-                    if order <= 0 { low = middle + 1 } else { high = middle }
+            // Bottom-up merge sort: O(n log n) with typed comparison errors.
+            var items = elements
+            var buffer = elements
+            var width = 1
+            while width < items.count {
+                try charge(items.count, at: offset)
+                var start = 0
+                while start < items.count {
+                    let middle = min(start + width, items.count)
+                    let end = min(start + 2 * width, items.count)
+                    var left = start
+                    var right = middle
+                    var out = start
+                    while out < end {
+                        let takeLeft: Bool
+                        if left < middle && right < end {
+                            takeLeft = (try compare(items[left], items[right], name: "sort", at: offset) ?? 0) <= 0
+                        } else {
+                            takeLeft = left < middle
+                        }
+                        if takeLeft {
+                            buffer[out] = items[left]
+                            left += 1
+                        } else {
+                            buffer[out] = items[right]
+                            right += 1
+                        }
+                        out += 1
+                    }
+                    start = end
                 }
-                sorted.insert(element, at: low)
+                swap(&items, &buffer)
+                width *= 2
             }
-            try charge(elements.count, at: offset)
-            return .list(sorted)
+            if items.count == 1 { _ = try compare(items[0], items[0], name: "sort", at: offset) }
+            return .list(items)
         case ("sum", 0):
             guard var total = elements.first else { return .int(0) }
             for element in elements.dropFirst() {

@@ -35,6 +35,18 @@ struct LimitsTests {
         }
     }
 
+    @Test func exponentialGrowthHitsTheSizeLimit() throws {
+        var source = "[1, 2]"
+        for level in 0..<40 { source = "cel.bind(v\(level), \(source), v\(level) + v\(level))" }
+        let error = try #require(throws: CELError.self) { try CELExpression(parsing: source).evaluate([:]) }
+        #expect(error.kind == .costLimit)
+        var text = "'ab'"
+        for level in 0..<40 { text = "cel.bind(s\(level), \(text), s\(level).replace('', s\(level)))" }
+        #expect(throws: CELError.self) { try CELExpression(parsing: text).evaluate([:]) }
+        let nested = "cel.bind(a, lists.range(1000), cel.bind(b, a.map(x, a), b.map(y, b).flatten(2)))"
+        #expect(throws: CELError.self) { try CELExpression(parsing: nested).evaluate([:]) }
+    }
+
     @Test func regexCostIsBounded() throws {
         let text = String(repeating: "a", count: 50_000)
         let expression = try CELExpression(parsing: "s.matches('(a|aa)*(b|c|d)')")

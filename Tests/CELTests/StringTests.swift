@@ -61,7 +61,8 @@ struct StringTests {
         expectTrue([
             "[1, 2, 3, 4].slice(1, 3) == [2, 3]", "[[1, [2]], 3].flatten() == [1, [2], 3]",
             "[[1, [2]], 3].flatten(2) == [1, 2, 3]", "[1, 2, 1, 1u, 'a', 'a'].distinct() == [1, 2, 'a']",
-            "[1, 2, 3].reverse() == [3, 2, 1]", "[3, 1, 2.5].sort() == [1, 2.5, 3]", "['b', 'a'].sort() == ['a', 'b']",
+            "[1, 2, 3].reverse() == [3, 2, 1]", "[3, 1, 2.5].sort() == [1, 2.5, 3]", "[5, 3, 9, 1, 7, 2, 8].sort() == [1, 2, 3, 5, 7, 8, 9]", "[].sort() == []",
+            "lists.range(2000).reverse().sort() == lists.range(2000)", "['b', 'a'].sort() == ['a', 'b']",
             "lists.range(3) == [0, 1, 2]", "sets.contains([1, 2, 3], [3, 1])", "!sets.contains([1], [2])",
             "sets.equivalent([1, 1, 2], [2, 1u])", "sets.intersects([1, 2], [5, 2.0])", "!sets.intersects([], [1])",
         ])
