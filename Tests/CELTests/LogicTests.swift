@@ -35,10 +35,10 @@ struct LogicTests {
         expectTrue(["!false", "!!true", "!!!false"])
     }
 
-    @Test func variablesAndQualifiedNames() {
+    @Test func variablesAndQualifiedNames() throws {
         let bindings: [String: CELValue] = [
-            "x": .int(3), "a.b": .map(try! CELMap([(.string("c"), .string("qualified"))])),
-            "a": .map(try! CELMap([(.string("b"), .map(try! CELMap([(.string("c"), .string("field"))])))])),
+            "x": .int(3), "a.b": .map(try CELMap([(.string("c"), .string("qualified"))])),
+            "a": .map(try CELMap([(.string("b"), .map(try CELMap([(.string("c"), .string("field"))])))])),
         ]
         #expect(eval("x * 2", bindings) == .int(6))
         #expect(eval("a.b.c", bindings) == .string("qualified"))
