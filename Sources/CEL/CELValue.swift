@@ -17,6 +17,10 @@ public enum CELValue: Sendable {
     case quantity(CELQuantity)
     /// An optional value (`optional.of(x)`, `optional.none()`, results of `.?field` and `[?key]`).
     indirect case optional(CELValue?)
+    /// An IP address (from `ip()`).
+    case ip(CELIPAddress)
+    /// A CIDR block (from `cidr()`).
+    case cidr(CELCIDR)
 }
 
 extension CELValue {
@@ -37,6 +41,7 @@ extension CELValue {
         case .type: false
         case .quantity(let q): q.nanos == 0
         case .optional(let o): o == nil
+        case .ip, .cidr: false
         }
     }
 }
@@ -62,6 +67,8 @@ public struct CELType: Sendable, Hashable, CustomStringConvertible {
     public static let type = CELType(name: "type")
     public static let quantity = CELType(name: "kubernetes.Quantity")
     public static let optional = CELType(name: "optional_type")
+    public static let ip = CELType(name: "net.IP")
+    public static let cidr = CELType(name: "net.CIDR")
 }
 
 extension CELValue {
@@ -82,6 +89,8 @@ extension CELValue {
         case .type: .type
         case .quantity: .quantity
         case .optional: .optional
+        case .ip: .ip
+        case .cidr: .cidr
         }
     }
 }

@@ -66,6 +66,8 @@ extension Interpreter {
         case .duration(let d): return .string(formatDuration(d))
         case .type(let t): return .string(t.name)
         case .quantity(let q): return .string(q.description)
+        case .ip(let ip): return .string(ip.description)
+        case .cidr(let cidr): return .string(cidr.description)
         default: throw noOverload("string", [value], at: offset)
         }
     }
@@ -198,6 +200,8 @@ extension CELValue {
         case .type(let t): return .string(t.name)
         case .quantity(let q): return .string(q.description)
         case .optional(let inner): return inner?.jsonValue ?? .null
+        case .ip(let ip): return .string(ip.description)
+        case .cidr(let cidr): return .string(cidr.description)
         }
     }
 }

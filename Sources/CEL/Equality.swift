@@ -13,6 +13,8 @@ extension CELValue: Equatable {
         case (.duration(let a), .duration(let b)): return a == b
         case (.type(let a), .type(let b)): return a == b
         case (.quantity(let a), .quantity(let b)): return a == b
+        case (.ip(let a), .ip(let b)): return a.unmapped == b.unmapped
+        case (.cidr(let a), .cidr(let b)): return a == b
         case (.optional(let a), .optional(let b)):
             switch (a, b) {
             case (nil, nil): return true

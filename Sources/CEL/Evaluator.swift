@@ -96,6 +96,7 @@ struct Interpreter {
         "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string, "bytes": .bytes,
         "list": .list, "map": .map, "null_type": .null, "type": .type,
         "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration, "optional_type": .optional,
+        "net.IP": .ip, "net.CIDR": .cidr,
     ]
 
     private func local(_ name: String) -> CELValue? {

@@ -64,6 +64,8 @@ extension CELValue {
         case .type(let t): return t.name
         case .quantity(let q): return "quantity(\(quoteString(q.description)))"
         case .optional(let inner): return inner.map { "optional.of(\($0.literalDescription))" } ?? "optional.none()"
+        case .ip(let ip): return "ip(\(quoteString(ip.description)))"
+        case .cidr(let cidr): return "cidr(\(quoteString(cidr.description)))"
         }
     }
 }

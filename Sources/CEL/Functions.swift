@@ -17,7 +17,8 @@ extension Interpreter {
     /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
     static let collectionFunctions: Set<String> = ["lists.range", "sets.contains", "sets.equivalent", "sets.intersects"]
     static let optionalFunctions: Set<String> = ["optional.of", "optional.none", "optional.ofNonZeroValue"]
-    static let namespacedFunctions: Set<String> = extensionFunctions.union(collectionFunctions).union(optionalFunctions).union(["strings.quote"])
+    static let namespacedFunctions: Set<String> = extensionFunctions.union(collectionFunctions).union(optionalFunctions)
+        .union(["strings.quote", "ip.isCanonical"])
 
     /// `lists.range(n)` and the `sets` library, dispatched from ``call(_:target:_:at:)``.
     mutating func collectionExtension(_ function: String, _ arguments: [CELValue], at offset: Int) throws(EvalFailure) -> CELValue? {
@@ -54,7 +55,12 @@ extension Interpreter {
             }
             return result
         }
-        guard Interpreter.functionNames.contains(function) else {
+        if Interpreter.networkFunctions.contains(function),
+            let result = try networkFunction(function, target: target, arguments, at: offset)
+        {
+            return result
+        }
+        guard Interpreter.functionNames.contains(function) || Interpreter.networkFunctions.contains(function) else {
             throw EvalFailure(message: "unbound function: \(function)", offset: offset)
         }
         switch (function, target, arguments.count) {
