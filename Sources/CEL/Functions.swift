@@ -14,9 +14,9 @@ extension Interpreter {
         "or", "orValue",
     ]
 
-    /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
     static let collectionFunctions: Set<String> = ["lists.range", "sets.contains", "sets.equivalent", "sets.intersects"]
     static let optionalFunctions: Set<String> = ["optional.of", "optional.none", "optional.ofNonZeroValue"]
+    /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
     static let namespacedFunctions: Set<String> = extensionFunctions.union(collectionFunctions).union(optionalFunctions)
         .union(["strings.quote", "ip.isCanonical"])
 
