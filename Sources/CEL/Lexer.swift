@@ -115,7 +115,7 @@ struct Lexer {
 
     private mutating func number() throws(CELError) -> Token {
         let start = position
-        if peek() == "0", peek(1) == "x" || peek(1) == "X", peek(2)?.isCELHexDigit ?? false {
+        if peek() == "0", peek(1) == "x", peek(2)?.isCELHexDigit ?? false {
             position += 2
             let digitsStart = position
             digits(hex: true)

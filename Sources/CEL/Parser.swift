@@ -3,6 +3,7 @@ public struct CELParseLimits: Sendable, Hashable {
     /// Maximum source size in Unicode scalars (cel-go's default is 100,000 code points).
     public var maxSourceScalars: Int
     /// Maximum nesting depth of the expression tree (cel-go's default recursion limit is 250).
+    /// Parsing and evaluation recurse once per level, so raising it raises stack use.
     public var maxRecursionDepth: Int
 
     public init(maxSourceScalars: Int = 100_000, maxRecursionDepth: Int = 250) {
