@@ -11,7 +11,7 @@ extension Interpreter {
         "getMinutes", "getSeconds", "getMilliseconds", "strings.quote", "slice", "flatten", "distinct", "sort",
         "quantity", "isQuantity", "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "isLessThan",
         "isGreaterThan", "compareTo", "optional.of", "optional.none", "optional.ofNonZeroValue", "hasValue", "value",
-        "or", "orValue",
+        "or", "orValue", "find", "findAll",
     ]
 
     static let collectionFunctions: Set<String> = ["lists.range", "sets.contains", "sets.equivalent", "sets.intersects"]
@@ -163,20 +163,31 @@ extension Interpreter {
         case ("endsWith", 1):
             return .bool(s.unicodeScalars.reversed().starts(with: try stringArgument(0).unicodeScalars.reversed()))
         case ("matches", 1):
-            let pattern = try stringArgument(0)
-            let regex: RE2Regex
-            if let cached = regexCache[pattern] {
-                regex = cached
-            } else {
-                do {
-                    regex = try RE2Regex(pattern)
-                } catch {
-                    throw EvalFailure(message: "invalid regular expression: \(error.message)", offset: offset)
-                }
-                if regexCache.count < 64 { regexCache[pattern] = regex }
-            }
+            let regex = try compiledRegex(try stringArgument(0), at: offset)
             try charge(s.unicodeScalars.count * max(1, regex.programSize) / 10, at: offset)
             return .bool(regex.matches(s))
+        case ("find", 1), ("findAll", 1), ("findAll", 2):
+            // The Kubernetes regex library: leftmost-first matches, as Go's regexp finds them.
+            let regex = try compiledRegex(try stringArgument(0), at: offset)
+            let limit = arguments.count == 2 ? try intArgument(1) : (function == "find" ? 1 : -1)
+            let input = Array(s.unicodeScalars)
+            var found: [String] = []
+            var position = 0
+            var previousEnd = -1
+            while position <= input.count, limit < 0 || Int64(found.count) < limit {
+                try charge(input.count * max(1, regex.programSize) / 10, at: offset)
+                guard let match = regex.firstMatch(in: input, from: position) else { break }
+                if match.isEmpty, match.lowerBound == previousEnd {
+                    // An empty match right after the previous match does not count.
+                    position = match.lowerBound + 1
+                    continue
+                }
+                found.append(String(String.UnicodeScalarView(input[match])))
+                previousEnd = match.upperBound
+                position = match.isEmpty ? match.upperBound + 1 : match.upperBound
+            }
+            if function == "find" { return .string(found.first ?? "") }
+            return .list(found.map { .string($0) })
         case ("charAt", 1):
             let text = ScalarText(s)
             let i = try intArgument(0)
@@ -261,6 +272,18 @@ extension Interpreter {
             }
         }
         return out + "\""
+    }
+
+    /// A compiled pattern, cached for the rest of the evaluation.
+    private mutating func compiledRegex(_ pattern: String, at offset: Int) throws(EvalFailure) -> RE2Regex {
+        if let cached = regexCache[pattern] { return cached }
+        do {
+            let regex = try RE2Regex(pattern)
+            if regexCache.count < 64 { regexCache[pattern] = regex }
+            return regex
+        } catch {
+            throw EvalFailure(message: "invalid regular expression: \(error.message)", offset: offset)
+        }
     }
 
     private func rangeError(_ index: Int64, at offset: Int) -> EvalFailure {

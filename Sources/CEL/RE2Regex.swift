@@ -49,6 +49,68 @@ struct RE2Regex: Sendable {
         }
     }
 
+    /// The leftmost-first match (Perl/RE2 preference order) starting at or after scalar offset `from`.
+    func firstMatch(in input: [Unicode.Scalar], from: Int) -> Range<Int>? {
+        var current = ThreadList(capacity: program.count)
+        var next = ThreadList(capacity: program.count)
+        var matched: Range<Int>?
+        var position = from
+        while position <= input.count {
+            let previous: Unicode.Scalar? = position > 0 ? input[position - 1] : nil
+            let following: Unicode.Scalar? = position < input.count ? input[position] : nil
+            if matched == nil {
+                // A new attempt starting here has the lowest priority.
+                addThread(start, origin: position, to: &current, previous: previous, following: following)
+            }
+            if current.isEmpty {
+                if matched != nil { break }
+                current.clear()
+                position += 1
+                continue
+            }
+            next.clear()
+            let nextFollowing: Unicode.Scalar? = position + 1 < input.count ? input[position + 1] : nil
+            for (pc, origin) in current.threads {
+                switch program[pc] {
+                case .match:
+                    matched = origin..<position
+                    break
+                case .char(let matcher):
+                    if let scalar = following, matcher.matches(scalar) {
+                        addThread(pc + 1, origin: origin, to: &next, previous: scalar, following: nextFollowing)
+                    }
+                    continue
+                default:
+                    continue
+                }
+                // A match cuts off every lower-priority thread.
+                break
+            }
+            swap(&current, &next)
+            position += 1
+        }
+        return matched
+    }
+
+    /// Adds `pc` and its epsilon closure in priority order, keeping only char and match states.
+    private func addThread(
+        _ pc: Int, origin: Int, to list: inout ThreadList, previous: Unicode.Scalar?, following: Unicode.Scalar?
+    ) {
+        var stack = [pc]
+        while let pc = stack.popLast() {
+            guard program.indices.contains(pc), list.visit(pc) else { continue }
+            switch program[pc] {
+            case .match, .char: list.append(pc, origin: origin)
+            case .jump(let target): stack.append(target)
+            case .split(let a, let b):
+                stack.append(b)
+                stack.append(a)
+            case .assert(let assertion):
+                if assertion.holds(previous: previous, following: following) { stack.append(pc + 1) }
+            }
+        }
+    }
+
     /// Adds `pc` and its epsilon closure; true when the match state is reached.
     private func addState(
         _ pc: Int, to set: inout StateSet, previous: Unicode.Scalar?, following: Unicode.Scalar?
@@ -68,6 +130,28 @@ struct RE2Regex: Sendable {
             }
         }
         return false
+    }
+}
+
+/// Threads of the leftmost-first search in priority order, with the offset each started at.
+private struct ThreadList {
+    private var seen: StateSet
+    private(set) var threads: [(pc: Int, origin: Int)] = []
+
+    init(capacity: Int) {
+        seen = StateSet(capacity: capacity)
+    }
+
+    var isEmpty: Bool { threads.isEmpty }
+
+    /// Marks `pc` visited for this step; false when it already was.
+    mutating func visit(_ pc: Int) -> Bool { seen.insert(pc) }
+
+    mutating func append(_ pc: Int, origin: Int) { threads.append((pc, origin)) }
+
+    mutating func clear() {
+        seen.clear()
+        threads.removeAll(keepingCapacity: true)
     }
 }
 
@@ -186,9 +270,9 @@ indirect enum RegexNode {
     case assert(Assertion)
     case concat([RegexNode])
     case alternate([RegexNode])
-    case repeatNode(RegexNode, min: Int, max: Int?)
+    case repeatNode(RegexNode, min: Int, max: Int?, greedy: Bool)
     /// Zero or one occurrence (the expansion of bounded repetition).
-    case optional(RegexNode)
+    case optional(RegexNode, greedy: Bool)
 }
 
 private struct RegexFlags {
@@ -254,8 +338,12 @@ struct RegexParser {
                     range = q == "*" ? (0, nil) : (q == "+" ? (1, nil) : (0, 1))
                 }
                 if repeated { throw error("bad repetition operator: \(String(q))") }
-                if peek() == "?" { position += 1 }  // lazy: same language, same match result
-                atom = .repeatNode(atom, min: range.0, max: range.1)
+                var greedy = true
+                if peek() == "?" {
+                    position += 1
+                    greedy = false
+                }
+                atom = .repeatNode(atom, min: range.0, max: range.1, greedy: greedy)
                 repeated = true
             }
             items.append(atom)
@@ -745,26 +833,27 @@ struct RegexCompiler {
                 }
             }
             return Fragment(start: start ?? 0, exits: exits)
-        case .optional(let inner):
+        case .optional(let inner, let greedy):
+            // The first branch of a split has priority: the body when greedy, the exit when lazy.
             let split = try emit(.split(-1, -1))
             let fragment = try compile(inner)
-            try patch([.splitFirst(split)], to: fragment.start)
-            return Fragment(start: split, exits: fragment.exits + [.splitSecond(split)])
-        case .repeatNode(let inner, let min, let max):
+            try patch([greedy ? .splitFirst(split) : .splitSecond(split)], to: fragment.start)
+            return Fragment(start: split, exits: fragment.exits + [greedy ? .splitSecond(split) : .splitFirst(split)])
+        case .repeatNode(let inner, let min, let max, let greedy):
             var parts: [RegexNode] = Array(repeating: inner, count: min)
             if let max {
                 // x{min,max} is min copies of x followed by (max - min) copies of x?: the same
                 // language as the nested form, without deep recursion.
-                parts += Array(repeating: .optional(inner), count: max - min)
+                parts += Array(repeating: .optional(inner, greedy: greedy), count: max - min)
                 if parts.isEmpty { return try compile(.empty) }
                 return try compileSequence(parts)
             }
             // Unbounded: min copies followed by a star.
             let split = try emit(.split(-1, -1))
             let body = try compile(inner)
-            try patch([.splitFirst(split)], to: body.start)
+            try patch([greedy ? .splitFirst(split) : .splitSecond(split)], to: body.start)
             try patch(body.exits, to: split)
-            let star = Fragment(start: split, exits: [.splitSecond(split)])
+            let star = Fragment(start: split, exits: [greedy ? .splitSecond(split) : .splitFirst(split)])
             if min == 0 { return star }
             var prefix = try compileSequence(Array(repeating: inner, count: min))
             try patch(prefix.exits, to: star.start)

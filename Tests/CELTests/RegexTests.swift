@@ -47,6 +47,26 @@ struct RegexTests {
         expectErrors([("'a'.matches('(')", "invalid regular expression"), ("'a'.matches(1)", "no such overload")])
     }
 
+    @Test(arguments: [
+        ("[0-9]+", "abc 123 def 45", "123"), ("a+?", "aaa", "a"), ("a+", "baaa", "aaa"), ("(a|ab)(c|bcd)", "abcd", "abcd"),
+        ("a*?b", "aaab", "aaab"), ("x*", "abc", ""), ("\\bfoo", "xfoo foo", "foo"), ("o{1,2}?", "foo", "o"),
+        ("(?i)HELLO", "say hello", "hello"), ("é+", "café", "é"), ("z", "abc", nil),
+    ] as [(String, String, String?)])
+    func leftmostFirstMatch(pattern: String, text: String, expected: String?) throws {
+        let input = Array(text.unicodeScalars)
+        let match = try RE2Regex(pattern).firstMatch(in: input, from: 0)
+        #expect(match.map { String(String.UnicodeScalarView(input[$0])) } == expected)
+    }
+
+    @Test func findFunctions() {
+        expectTrue([
+            "'abc 123 def 456'.find('[0-9]+') == '123'", "'abc'.find('[0-9]+') == ''",
+            "'abc 123 def 456'.findAll('[0-9]+') == ['123', '456']", "'abc 123 def 456'.findAll('[0-9]+', 1) == ['123']",
+            "'a1b2'.findAll('[0-9]', 0) == []", "'abc'.findAll('x*') == ['', '', '', '']", "'aab'.findAll('a*') == ['aa', '']",
+        ])
+        expectErrors([("'a'.find('(')", "invalid regular expression")])
+    }
+
     @Test func pathologicalPatternsStayLinear() throws {
         let text = String(repeating: "a", count: 5000)
         #expect(try matches("^(a|aa|a*)*b$", text) == false)
