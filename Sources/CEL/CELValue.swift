@@ -110,6 +110,7 @@ public struct CELMap: Sendable {
         for (key, value) in pairs { try insert(key, value) }
     }
 
+    /// The number of entries.
     public var count: Int { entries.count }
 
     /// Inserts a new key; fails on an unsupported key type or a repeated key.
@@ -135,7 +136,9 @@ public struct CELMap: Sendable {
 
 /// Why a ``CELMap`` could not be built.
 public enum CELMapError: Error, Sendable, Hashable {
+    /// Keys must be `bool`, `int`, `uint` or `string`.
     case unsupportedKeyType(CELType)
+    /// The key (or an equal number of another numeric type) is already present.
     case repeatedKey
 }
 

@@ -19,6 +19,7 @@ public struct CELIPAddress: Sendable, Hashable, CustomStringConvertible {
         self.bytes = bytes
     }
 
+    /// 4 or 6.
     public var family: Int { bytes.count == 4 ? 4 : 6 }
 
     /// Whether this is an IPv6 address holding an IPv4 address (`::ffff:a.b.c.d`).
@@ -135,6 +136,7 @@ public struct CELIPAddress: Sendable, Hashable, CustomStringConvertible {
 public struct CELCIDR: Sendable, Hashable, CustomStringConvertible {
     /// The address as written (not masked).
     public let address: CELIPAddress
+    /// The number of leading bits that form the network part.
     public let prefixLength: Int
 
     public var description: String { "\(address)/\(prefixLength)" }
