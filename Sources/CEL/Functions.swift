@@ -519,7 +519,8 @@ struct ScalarText {
     func replacing(_ old: ScalarText, with new: String, limit: Int64) -> String {
         var out = String.UnicodeScalarView()
         let replacement = new.unicodeScalars
-        var remaining = limit
+        // A negative limit means no limit; normalising it keeps the countdown from overflowing.
+        var remaining = limit < 0 ? Int64.max : limit
         var position = 0
         if old.count == 0 {
             while position <= count {

@@ -42,6 +42,8 @@ struct StringTests {
         #expect(eval("'hello hello'.replace('he', 'we', 1)") == .string("wello hello"))
         #expect(eval("'hello hello'.replace('he', 'we', 0)") == .string("hello hello"))
         #expect(eval("'hello hello'.replace('', '_')") == .string("_h_e_l_l_o_ _h_e_l_l_o_"))
+        #expect(eval("'aaa'.replace('a', 'b', -9223372036854775808)") == .string("bbb"))
+        #expect(eval("'a,b'.split(',', -9223372036854775808)") == .list(["a", "b"].map(CELValue.string)))
         #expect(eval("'a,b,,c'.split(',')") == .list(["a", "b", "", "c"].map(CELValue.string)))
         #expect(eval("'a,b,c'.split(',', 2)") == .list(["a", "b,c"].map(CELValue.string)))
         #expect(eval("'a,b,c'.split(',', 0)") == .list([]))
