@@ -38,7 +38,7 @@ struct FuzzTests {
             parsed += 1
             _ = try? expression.evaluate(bindings, options: CELEvaluationOptions(costLimit: 50_000))
         }
-        #expect(parsed > 50)
+        #expect(parsed > 20)
     }
 
     @Test func randomRegexPatternsNeverCrash() {
