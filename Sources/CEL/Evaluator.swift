@@ -37,11 +37,18 @@ extension CELExpression {
         try evaluate(bindings.mapValues(CELValue.init(json:)), options: options)
     }
 
-    /// Evaluates the expression and requires a `bool` result.
+    /// Evaluates the expression with JSON bindings and requires a `bool` result.
     public func evaluateBool(
         json bindings: [String: JSONValue], options: CELEvaluationOptions = CELEvaluationOptions()
     ) throws(CELError) -> Bool {
-        let value = try evaluate(json: bindings, options: options)
+        try evaluateBool(bindings.mapValues(CELValue.init(json:)), options: options)
+    }
+
+    /// Evaluates the expression and requires a `bool` result.
+    public func evaluateBool(
+        _ bindings: [String: CELValue], options: CELEvaluationOptions = CELEvaluationOptions()
+    ) throws(CELError) -> Bool {
+        let value = try evaluate(bindings, options: options)
         guard case .bool(let result) = value else {
             throw CELError(
                 kind: .evaluation, message: "expression returned \(value.celType), want bool", offset: 0, in: text)
