@@ -24,6 +24,24 @@ public enum CELValue: Sendable {
 }
 
 extension CELValue {
+    /// The value of a `bool`, or nil.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The value of a `string`, or nil.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The value of an `int`, or nil.
+    public var intValue: Int64? {
+        if case .int(let value) = self { return value }
+        return nil
+    }
+
     /// Whether the value is its type's zero value (`0`, `''`, `[]`, `{}`, `false`, `null`, ...).
     var isZeroValue: Bool {
         switch self {

@@ -37,11 +37,18 @@ extension CELExpression {
         try evaluate(bindings.mapValues(CELValue.init(json:)), options: options)
     }
 
-    /// Evaluates the expression and requires a `bool` result.
+    /// Evaluates the expression with JSON bindings and requires a `bool` result.
     public func evaluateBool(
         json bindings: [String: JSONValue], options: CELEvaluationOptions = CELEvaluationOptions()
     ) throws(CELError) -> Bool {
-        let value = try evaluate(json: bindings, options: options)
+        try evaluateBool(bindings.mapValues(CELValue.init(json:)), options: options)
+    }
+
+    /// Evaluates the expression and requires a `bool` result.
+    public func evaluateBool(
+        _ bindings: [String: CELValue], options: CELEvaluationOptions = CELEvaluationOptions()
+    ) throws(CELError) -> Bool {
+        let value = try evaluate(bindings, options: options)
         guard case .bool(let result) = value else {
             throw CELError(
                 kind: .evaluation, message: "expression returned \(value.celType), want bool", offset: 0, in: text)
@@ -106,17 +113,21 @@ struct Interpreter {
 
     /// Resolves a possibly qualified name against variables and type names.
     private func global(_ name: String, rooted: Bool = false) -> CELValue? {
+        func lookup(_ qualified: String) -> CELValue? {
+            if let value = bindings[qualified] { return value }
+            if let type = Interpreter.typeNames[qualified] { return .type(type) }
+            if qualified == "google.protobuf.NullValue.NULL_VALUE" { return .int(0) }
+            return nil
+        }
         if !rooted, !container.isEmpty {
             var prefix = Substring(container)
             while true {
-                if let value = bindings[prefix + "." + name] { return value }
+                if let value = lookup(prefix + "." + name) { return value }
                 guard let dot = prefix.lastIndex(of: ".") else { break }
                 prefix = prefix[..<dot]
             }
         }
-        if let value = bindings[name] { return value }
-        if let type = Interpreter.typeNames[name] { return .type(type) }
-        return nil
+        return lookup(name)
     }
 
     /// The identifiers of a pure selection chain `a.b.c`, with whether it was written rooted.

@@ -1,11 +1,34 @@
 /// Construction of the protobuf well-known types that CEL maps onto its own values
 /// (wrappers, `Value`, `ListValue`, `Struct`, `Duration`, `Timestamp`). Other messages are unsupported.
 extension Interpreter {
+    static let wellKnownTypes: Set<String> = [
+        "google.protobuf.BoolValue", "google.protobuf.BytesValue", "google.protobuf.StringValue",
+        "google.protobuf.DoubleValue", "google.protobuf.FloatValue", "google.protobuf.Int64Value",
+        "google.protobuf.Int32Value", "google.protobuf.UInt64Value", "google.protobuf.UInt32Value",
+        "google.protobuf.Value", "google.protobuf.ListValue", "google.protobuf.Struct", "google.protobuf.Duration",
+        "google.protobuf.Timestamp",
+    ]
+
+    /// Resolves a message name against the container (`Value` in container `google.protobuf`).
+    private func resolveTypeName(_ typeName: String) -> String {
+        if typeName.hasPrefix(".") { return String(typeName.dropFirst()) }
+        var prefix = Substring(container)
+        while !prefix.isEmpty {
+            let candidate = prefix + "." + typeName
+            if Interpreter.wellKnownTypes.contains(candidate) { return candidate }
+            guard let dot = prefix.lastIndex(of: ".") else { break }
+            prefix = prefix[..<dot]
+        }
+        if typeName.hasPrefix("protobuf."), Interpreter.wellKnownTypes.contains("google." + typeName) {
+            return "google." + typeName
+        }
+        return typeName
+    }
+
     mutating func constructMessage(
         _ typeName: String, _ fieldExprs: [(name: String, value: Expr)], at offset: Int
     ) throws(EvalFailure) -> CELValue {
-        var name = typeName.hasPrefix(".") ? String(typeName.dropFirst()) : typeName
-        if !name.hasPrefix("google.protobuf."), name.hasPrefix("protobuf.") { name = "google." + name }
+        let name = resolveTypeName(typeName)
         var fields: [String: CELValue] = [:]
         for field in fieldExprs {
             guard fields[field.name] == nil else {

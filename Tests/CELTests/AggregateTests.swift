@@ -51,7 +51,7 @@ struct AggregateTests {
         expectErrors([("size(1)", "no such overload"), ("size(null)", "no such overload")])
     }
 
-    @Test func wellKnownTypeConstruction() {
+    @Test func wellKnownTypeConstruction() throws {
         expectTrue([
             "google.protobuf.Int64Value{value: 1} == 1", "google.protobuf.BoolValue{} == false",
             "google.protobuf.StringValue{value: 'set'} == 'set'", "google.protobuf.UInt32Value{value: 42u} == 42u",
@@ -62,7 +62,12 @@ struct AggregateTests {
             "google.protobuf.Timestamp{seconds: 1234567890} == timestamp('2009-02-13T23:31:30Z')",
             ".google.protobuf.BytesValue{value: b'x'} == b'x'",
         ])
+        let options = CELEvaluationOptions(container: "google.protobuf")
+        #expect(try CELExpression(parsing: "Value{null_value: NullValue.NULL_VALUE}").evaluate([:], options: options) == .null)
+        #expect(try CELExpression(parsing: "Int64Value{value: 3} == 3").evaluate([:], options: options) == .bool(true))
         expectErrors([
+            ("google.protobuf.Struct{fields: {1: 'uno'}}", "keys must be strings"),
+            ("google.protobuf.Value{number_value: 12.5}.number_value", "does not support field selection"),
             ("TestAllTypes{single_int64: 1}", "unsupported"),
             ("google.protobuf.Int32Value{value: 2147483648}", "range"),
             ("google.protobuf.Int64Value{value: 'x'}", "expects int"),

@@ -62,6 +62,14 @@ struct ReadinessTests {
         #expect(error.column == 7)
     }
 
+    @Test func valueBindingsAndAccessors() throws {
+        let expression = try CELExpression(parsing: "phase == 'Running' && restarts < 3")
+        #expect(try expression.evaluateBool(["phase": .string("Running"), "restarts": .int(1)]))
+        let summary = try CELExpression(parsing: "metadata.name + '/' + string(spec.replicas)").evaluate(json: bindings(deployment))
+        #expect(summary.stringValue == "web/3")
+        #expect(CELValue.bool(true).boolValue == true && CELValue.int(4).intValue == 4 && CELValue.null.stringValue == nil)
+    }
+
     @Test func nonBoolResultIsReported() throws {
         let error = try #require(throws: CELError.self) { try check("spec.replicas", deployment) }
         #expect(error.message.contains("want bool"))
