@@ -1,0 +1,325 @@
+public import KubeModel
+public import StageSetAPI
+import YAML
+
+/// `kustomize build` over a directory of an artifact, confined to the artifact root.
+///
+/// A directory with `kustomization.yaml`, `kustomization.yml` or `Kustomization` is built as
+/// `kubectl kustomize` builds it (see the module documentation for the supported fields). A
+/// directory without one is built as Flux's kustomize-controller does: a kustomization is
+/// generated whose resources are every `.yaml`/`.yml` file below it (and the top-level `.json`
+/// files), walking subdirectories in lexical order, except that a subdirectory holding a
+/// kustomization file is added as one resource and not descended into.
+///
+/// Output is in kustomize's legacy order (by kind, then namespace and name), like
+/// `kubectl kustomize`.
+public enum Kustomize {
+    /// The file names kustomize recognises, in the order it looks for them.
+    public static let kustomizationFileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+
+    /// Builds `path` (relative to `root`; `""` or `.` for the root itself). `patches` are added to
+    /// the patches of that directory's kustomization, as Flux adds `spec.patches`.
+    public static func build(root: String, path: String = "", patches: [KustomizePatch] = []) throws(RenderError) -> [JSONValue] {
+        try buildWithTemplates(root: root, path: path, patches: patches).objects
+    }
+
+    /// The build, plus the `${…}` texts that appeared as plain (unquoted) YAML scalars in the input,
+    /// which post-build substitution re-types as Flux's text substitution does.
+    static func buildWithTemplates(root: String, path: String, patches: [KustomizePatch]) throws(RenderError)
+        -> (objects: [JSONValue], plainTemplates: Set<String>)
+    {
+        let fs = try ArtifactFileSystem(root: root)
+        let directory = try fs.join("", path)
+        guard try fs.isDirectory(directory) else {
+            throw RenderError(file: directory.isEmpty ? "." : directory, "build path does not exist or is not a directory")
+        }
+        var extra: [Kustomization.Patch] = []
+        for (index, patch) in patches.enumerated() {
+            let field = "stage patches[\(index)]"
+            var target: Selector?
+            if let selector = patch.target {
+                target = try Selector(
+                    group: selector.group, version: selector.version, kind: selector.kind, name: selector.name,
+                    namespace: selector.namespace, labelSelector: selector.labelSelector,
+                    annotationSelector: selector.annotationSelector, field: "\(field).target", file: nil)
+            }
+            extra.append(Kustomization.Patch(patch: patch.patch, path: nil, target: target, field: field))
+        }
+        let builder = Builder(fs: fs)
+        let objects = try builder.buildRoot(directory, extraPatches: extra)
+        return (objects, builder.plainTemplates)
+    }
+}
+
+/// One build: a stack of directories in progress (to detect cycles) over the file system.
+final class Builder {
+    let fs: ArtifactFileSystem
+    private var inProgress: [String] = []
+    var plainTemplates: Set<String> = []
+
+    init(fs: ArtifactFileSystem) {
+        self.fs = fs
+    }
+
+    func buildRoot(_ directory: String, extraPatches: [Kustomization.Patch]) throws(RenderError) -> [JSONValue] {
+        var resources = try build(directory, onto: [], component: false, root: true, extraPatches: extraPatches)
+        for index in resources.indices where resources[index].needsHash {
+            let suffix = Generators.contentHash(resources[index].object)
+            resources[index].setName(resources[index].name + "-" + suffix)
+        }
+        NameReferences.fix(&resources)
+        return LegacyOrder.sorted(resources).map { Builder.sortedKeys($0.object) }
+    }
+
+    /// `value` with object members in bytewise key order, as kustomize prints them.
+    static func sortedKeys(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var sorted = JSONObject(minimumCapacity: object.count)
+            for key in object.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                if let member = object[key] { sorted[key] = sortedKeys(member) }
+            }
+            return .object(sorted)
+        case .array(let items):
+            return .array(items.map(sortedKeys))
+        default:
+            return value
+        }
+    }
+
+    func display(_ path: String) -> String { path.isEmpty ? "." : path }
+
+    func kustomizationFile(in directory: String) throws(RenderError) -> String? {
+        for name in Kustomize.kustomizationFileNames {
+            let candidate = try fs.join(directory, name)
+            if try fs.isFile(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    // MARK: Build one kustomization
+
+    func build(
+        _ directory: String, onto base: [Resource], component: Bool, root: Bool, extraPatches: [Kustomization.Patch] = []
+    ) throws(RenderError) -> [Resource] {
+        if inProgress.contains(directory) {
+            let chain = (inProgress + [directory]).map(display).joined(separator: " -> ")
+            throw RenderError(file: display(directory), "cycle in kustomizations: \(chain)")
+        }
+        inProgress.append(directory)
+        defer { inProgress.removeLast() }
+
+        var kustomization: Kustomization
+        let file: String
+        if let found = try kustomizationFile(in: directory) {
+            file = found
+            let bytes = try fs.read(found)
+            let document: JSONValue
+            do {
+                document = try YAML.decode(String(decoding: bytes, as: UTF8.self))
+            } catch {
+                throw RenderError(file: found, "invalid YAML: \(error)")
+            }
+            kustomization = try Kustomization(document, file: found)
+        } else if root {
+            file = display(directory) + " (generated kustomization)"
+            kustomization = Kustomization()
+            kustomization.resources = try scan(directory).enumerated().map { ($0.element, "resources[\($0.offset)]") }
+        } else {
+            throw RenderError(
+                file: display(directory),
+                "no kustomization file (\(Kustomize.kustomizationFileNames.joined(separator: ", "))) in this directory")
+        }
+        if component && !kustomization.isComponent {
+            throw RenderError(file: file, field: "kind", "a directory listed in components must hold a kind: Component")
+        }
+        if !component && kustomization.isComponent {
+            throw RenderError(file: file, field: "kind", "a Component can only be used from components")
+        }
+        kustomization.patches += extraPatches
+
+        var resources = base
+        for (path, field) in kustomization.resources {
+            try accumulate(path, field: field, directory: directory, file: file, into: &resources)
+        }
+        for (path, field) in kustomization.components {
+            try checkRemote(path, file: file, field: field)
+            let target = try joined(directory, path, file: file, field: field)
+            guard try fs.isDirectory(target) else {
+                throw RenderError(file: file, field: field, "component \(path) is not a directory")
+            }
+            resources = try build(target, onto: resources, component: true, root: false)
+        }
+        try runGenerators(kustomization, directory: directory, file: file, into: &resources)
+        try Transformers.run(kustomization, directory: directory, file: file, builder: self, on: &resources)
+        return resources
+    }
+
+    /// Flux's generated kustomization: the manifest files and kustomization directories below
+    /// `top`, relative to it, in the order Go's `filepath.Walk` visits them.
+    private func scan(_ top: String) throws(RenderError) -> [String] {
+        var found: [String] = []
+        func walk(_ directory: String, depth: Int) throws(RenderError) {
+            for name in try fs.list(directory) {
+                let path = try fs.join(directory, name)
+                if try fs.isDirectory(path) {
+                    if try kustomizationFile(in: path) != nil {
+                        found.append(path)
+                    } else {
+                        try walk(path, depth: depth + 1)
+                    }
+                } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || (depth == 0 && name.hasSuffix(".json")) {
+                    found.append(path)
+                }
+            }
+        }
+        try walk(top, depth: 0)
+        return found.map { top.isEmpty ? $0 : String($0.dropFirst(top.count + 1)) }
+    }
+
+    private func checkRemote(_ path: String, file: String, field: String) throws(RenderError) {
+        let lowered = path.lowercased()
+        if lowered.contains("://") || lowered.hasPrefix("git@") || lowered.hasPrefix("github.com/")
+            || lowered.hasPrefix("gitlab.com/") || lowered.hasPrefix("bitbucket.org/")
+        {
+            throw RenderError(file: file, field: field, "remote resource \(path) is refused: only files inside the artifact can be built")
+        }
+    }
+
+    func joined(_ directory: String, _ path: String, file: String, field: String) throws(RenderError) -> String {
+        do {
+            let target = try fs.join(directory, path)
+            _ = try fs.resolve(target)
+            return target
+        } catch let error {
+            throw RenderError(file: file, field: field, error.message)
+        }
+    }
+
+    private func accumulate(
+        _ path: String, field: String, directory: String, file: String, into resources: inout [Resource]
+    ) throws(RenderError) {
+        try checkRemote(path, file: file, field: field)
+        let target = try joined(directory, path, file: file, field: field)
+        if try fs.isDirectory(target) {
+            for resource in try build(target, onto: [], component: false, root: false) {
+                try append(resource, to: &resources, file: file, field: field)
+            }
+        } else if try fs.isFile(target) {
+            for resource in try load(target, file: file, field: field) {
+                try append(resource, to: &resources, file: file, field: field)
+            }
+        } else {
+            throw RenderError(file: file, field: field, "\(path): no such file or directory")
+        }
+    }
+
+    func append(_ resource: Resource, to resources: inout [Resource], file: String, field: String) throws(RenderError) {
+        let gvk = resource.gvk
+        if resources.contains(where: {
+            $0.gvk == gvk && $0.name == resource.name && sameNamespace($0.namespace, resource.namespace)
+        }) {
+            throw RenderError(
+                file: file, field: field,
+                "may not add resource with an already registered id: \(gvk.kind) \(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)")
+        }
+        resources.append(resource)
+    }
+
+    /// The objects of a manifest file; `List` kinds are expanded.
+    func load(_ path: String, file: String, field: String) throws(RenderError) -> [Resource] {
+        let bytes = try fs.read(path)
+        let text = String(decoding: bytes, as: UTF8.self)
+        PlainTemplates.collect(from: text, into: &plainTemplates)
+        let documents: [JSONValue]
+        do {
+            documents = try YAML.decodeAll(bytes)
+        } catch {
+            throw RenderError(file: path, "invalid YAML: \(error)")
+        }
+        var result: [Resource] = []
+        func add(_ document: JSONValue, _ location: String) throws(RenderError) {
+            guard case .object(let object) = document else {
+                throw RenderError(file: path, "\(location) is \(document.typeName), not a Kubernetes object")
+            }
+            guard let kind = object["kind"]?.stringValue, !kind.isEmpty else {
+                throw RenderError(file: path, field: "kind", "\(location) has no kind")
+            }
+            if kind.hasSuffix("List"), case .array(let items)? = object["items"] {
+                for (index, item) in items.enumerated() { try add(item, "\(location) items[\(index)]") }
+                return
+            }
+            guard let name = document["metadata"]?["name"]?.stringValue, !name.isEmpty else {
+                throw RenderError(file: path, field: "metadata.name", "\(location) (\(kind)) has no metadata.name")
+            }
+            result.append(Resource(object: document, file: path))
+        }
+        for (index, document) in documents.enumerated() {
+            try add(document, "document \(index + 1)")
+        }
+        return result
+    }
+
+    /// Reads a patch file named in `file`'s `field`.
+    func readText(_ path: String, directory: String, file: String, field: String) throws(RenderError) -> String {
+        let target = try joined(directory, path, file: file, field: field)
+        guard try fs.isFile(target) else {
+            throw RenderError(file: file, field: field, "\(path): no such file")
+        }
+        let text = String(decoding: try fs.read(target), as: UTF8.self)
+        PlainTemplates.collect(from: text, into: &plainTemplates)
+        return text
+    }
+
+    // MARK: Generators
+
+    private func runGenerators(
+        _ kustomization: Kustomization, directory: String, file: String, into resources: inout [Resource]
+    ) throws(RenderError) {
+        for generator in kustomization.generators {
+            let (object, needsHash) = try Generators.make(
+                generator, global: kustomization.generatorOptions, directory: directory, file: file, fs: fs)
+            var resource = Resource(object: object, file: file)
+            resource.needsHash = needsHash
+            switch generator.behavior {
+            case .create:
+                try append(resource, to: &resources, file: file, field: generator.field)
+            case .merge, .replace:
+                let namespace = generator.namespace ?? ""
+                guard let index = resources.firstIndex(where: {
+                    $0.kind == generator.kind && $0.wasNamed(generator.name)
+                        && $0.namespaceHistory.contains(where: { sameNamespace($0, namespace) })
+                }) else {
+                    throw RenderError(
+                        file: file, field: "\(generator.field).behavior",
+                        "\(generator.kind) \(generator.name) does not exist; cannot \(generator.behavior.rawValue)")
+                }
+                var existing = resources[index]
+                var merged = existing.object
+                for key in ["labels", "annotations"] {
+                    var map = existing.object["metadata"]?[key]?.objectValue ?? [:]
+                    for (name, value) in object["metadata"]?[key]?.objectValue ?? [:] { map[name] = value }
+                    if !map.isEmpty {
+                        var metadata = merged["metadata"] ?? [:]
+                        metadata[key] = .object(map)
+                        merged["metadata"] = metadata
+                    }
+                }
+                for key in ["data", "binaryData"] {
+                    var map: JSONObject = generator.behavior == .merge ? (existing.object[key]?.objectValue ?? [:]) : [:]
+                    for (name, value) in object[key]?.objectValue ?? [:] { map[name] = value }
+                    if map.isEmpty {
+                        if case .object(var root) = merged { root.removeValue(forKey: key); merged = .object(root) }
+                    } else {
+                        merged[key] = .object(map)
+                    }
+                }
+                if generator.kind == "Secret", let type = object["type"], generator.type != nil { merged["type"] = type }
+                if object["immutable"] != nil { merged["immutable"] = true }
+                existing.object = merged
+                existing.needsHash = needsHash
+                resources[index] = existing
+            }
+        }
+    }
+}
