@@ -139,8 +139,14 @@ final class Builder {
         kustomization.patches += extraPatches
 
         var resources = base
+        var seen = Set(base.map(Self.idKey))
         for (path, field) in kustomization.resources {
-            try accumulate(path, field: field, directory: directory, file: file, into: &resources)
+            for resource in try accumulate(path, field: field, directory: directory, file: file) {
+                guard seen.insert(Self.idKey(resource)).inserted else {
+                    throw Self.duplicate(resource, file: file, field: field)
+                }
+                resources.append(resource)
+            }
         }
         for (path, field) in kustomization.components {
             try checkRemote(path, file: file, field: field)
@@ -196,33 +202,32 @@ final class Builder {
         }
     }
 
-    private func accumulate(
-        _ path: String, field: String, directory: String, file: String, into resources: inout [Resource]
-    ) throws(RenderError) {
+    private func accumulate(_ path: String, field: String, directory: String, file: String) throws(RenderError) -> [Resource] {
         try checkRemote(path, file: file, field: field)
         let target = try joined(directory, path, file: file, field: field)
         if try fs.isDirectory(target) {
-            for resource in try build(target, onto: [], component: false, root: false) {
-                try append(resource, to: &resources, file: file, field: field)
-            }
+            return try build(target, onto: [], component: false, root: false)
         } else if try fs.isFile(target) {
-            for resource in try load(target, file: file, field: field) {
-                try append(resource, to: &resources, file: file, field: field)
-            }
-        } else {
-            throw RenderError(file: file, field: field, "\(path): no such file or directory")
+            return try load(target, file: file, field: field)
         }
+        throw RenderError(file: file, field: field, "\(path): no such file or directory")
     }
 
+    static func idKey(_ resource: Resource) -> String {
+        let namespace = resource.namespace.isEmpty ? "default" : resource.namespace
+        return "\(resource.apiVersion)|\(resource.kind)|\(namespace)|\(resource.name)"
+    }
+
+    static func duplicate(_ resource: Resource, file: String, field: String) -> RenderError {
+        RenderError(
+            file: file, field: field,
+            "may not add resource with an already registered id: \(resource.kind) \(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)")
+    }
+
+    /// Appends `resource`, refusing an id (group, version, kind, namespace, name) already present.
     func append(_ resource: Resource, to resources: inout [Resource], file: String, field: String) throws(RenderError) {
-        let gvk = resource.gvk
-        if resources.contains(where: {
-            $0.gvk == gvk && $0.name == resource.name && sameNamespace($0.namespace, resource.namespace)
-        }) {
-            throw RenderError(
-                file: file, field: field,
-                "may not add resource with an already registered id: \(gvk.kind) \(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)")
-        }
+        let key = Self.idKey(resource)
+        if resources.contains(where: { Self.idKey($0) == key }) { throw Self.duplicate(resource, file: file, field: field) }
         resources.append(resource)
     }
 
