@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "KubeModel", "YAML", "StageSetAPI"],
+            name: "RenderTests", dependencies: ["Render", "KubeModel", "YAML", "StageSetAPI", "StageSetCLI"],
             swiftSettings: swiftSettings),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),
     ],

@@ -5,7 +5,12 @@ import YAML
 /// `kustomize build` over a directory of an artifact, confined to the artifact root.
 ///
 /// A directory with `kustomization.yaml`, `kustomization.yml` or `Kustomization` is built as
-/// `kubectl kustomize` builds it (see the module documentation for the supported fields). A
+/// `kubectl kustomize` builds it. Supported: `resources`/`bases` (files, `List`s, directories),
+/// `components`, `namespace`, `namePrefix`, `nameSuffix` (with name-reference updates),
+/// `labels`, `commonLabels`, `commonAnnotations`, `images`, `replicas`, `patches`,
+/// `patchesStrategicMerge`, `patchesJson6902`, `configMapGenerator`, `secretGenerator` and
+/// `generatorOptions`. Other kustomize fields (`vars`, `replacements`, `crds`, `helmCharts`, …)
+/// and unknown fields fail with an error naming them; remote resources are refused. A
 /// directory without one is built as Flux's kustomize-controller does: a kustomization is
 /// generated whose resources are every `.yaml`/`.yml` file below it (and the top-level `.json`
 /// files), walking subdirectories in lexical order, except that a subdirectory holding a
@@ -73,17 +78,48 @@ final class Builder {
 
     /// `value` with object members in bytewise key order, as kustomize prints them.
     static func sortedKeys(_ value: JSONValue) -> JSONValue {
+        var copy = value
+        sortKeys(&copy)
+        return copy
+    }
+
+    /// Sorts object members in place, recursively.
+    static func sortKeys(_ value: inout JSONValue) {
         switch value {
-        case .object(let object):
-            var sorted = JSONObject(minimumCapacity: object.count)
-            for key in object.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                if let member = object[key] { sorted[key] = sortedKeys(member) }
+        case .object(var object):
+            value = .null
+            var sorted = true
+            var previous: String?
+            for key in object.keys {
+                if let previous, !previous.utf8.lexicographicallyPrecedes(key.utf8) {
+                    sorted = false
+                    break
+                }
+                previous = key
             }
-            return .object(sorted)
-        case .array(let items):
-            return .array(items.map(sortedKeys))
+            if !sorted {
+                object.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            }
+            var index = object.values.startIndex
+            while index < object.values.endIndex {
+                switch object.values[index] {
+                case .object, .array: sortKeys(&object.values[index])
+                default: break
+                }
+                index += 1
+            }
+            value = .object(object)
+        case .array(var items):
+            value = .null
+            for index in items.indices {
+                switch items[index] {
+                case .object, .array: sortKeys(&items[index])
+                default: break
+                }
+            }
+            value = .array(items)
         default:
-            return value
+            return
         }
     }
 

@@ -383,8 +383,8 @@ extension String {
 /// can re-type them as Flux's text substitution does.
 enum PlainTemplates {
     static func collect(from text: String, into set: inout Set<String>) {
-        guard text.contains("${") else { return }
-        for rawLine in text.split(separator: "\n") where rawLine.contains("${") {
+        guard hasTemplate(text.utf8) else { return }
+        for rawLine in text.split(separator: "\n") where hasTemplate(rawLine.utf8) {
             var line = rawLine.drop(while: { $0 == " " || $0 == "\t" })
             while line.hasPrefix("- ") { line = line.dropFirst(2).drop(while: { $0 == " " }) }
             if let colon = line.range(of: ": ") {
@@ -394,7 +394,17 @@ enum PlainTemplates {
             if let comment = line.range(of: " #") { line = line[..<comment.lowerBound] }
             var value = String(line)
             while value.hasSuffix(" ") || value.hasSuffix("\r") || value.hasSuffix("\t") { value.removeLast() }
-            if value.contains("${") { set.insert(value) }
+            if hasTemplate(value.utf8) { set.insert(value) }
         }
+    }
+
+    /// Whether the bytes contain `${`.
+    static func hasTemplate(_ bytes: some Collection<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { return true }
+            previous = byte
+        }
+        return false
     }
 }

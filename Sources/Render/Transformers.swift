@@ -268,26 +268,45 @@ enum Images {
         switch value {
         case .object(var object):
             value = .null
-            for key in Array(object.keys) {
-                guard var child = object[key] else { continue }
-                object[key] = .null
-                if (key == "containers" || key == "initContainers"), case .array(var containers) = child {
-                    for position in containers.indices {
-                        guard case .object(var container) = containers[position],
-                            let image = container["image"]?.stringValue
-                        else { continue }
-                        container["image"] = .string(rewrite(image, images: images))
-                        containers[position] = .object(container)
+            var index = object.values.startIndex
+            while index < object.values.endIndex {
+                switch object.values[index] {
+                case .object, .array:
+                    let isContainerList: Bool
+                    switch object.keys[index] {
+                    case "containers", "initContainers": isContainerList = true
+                    default: isContainerList = false
                     }
-                    child = .array(containers)
+                    if isContainerList, case .array(var containers) = object.values[index] {
+                        object.values[index] = .null
+                        for position in containers.indices {
+                            guard case .object(var container) = containers[position],
+                                let image = container["image"]?.stringValue
+                            else { continue }
+                            let rewritten = rewrite(image, images: images)
+                            if rewritten != image {
+                                containers[position] = .null
+                                container["image"] = .string(rewritten)
+                                containers[position] = .object(container)
+                            }
+                        }
+                        object.values[index] = .array(containers)
+                    }
+                    update(&object.values[index], images: images)
+                default:
+                    break
                 }
-                update(&child, images: images)
-                object[key] = child
+                index += 1
             }
             value = .object(object)
         case .array(var items):
             value = .null
-            for index in items.indices { update(&items[index], images: images) }
+            for index in items.indices {
+                switch items[index] {
+                case .object, .array: update(&items[index], images: images)
+                default: break
+                }
+            }
             value = .array(items)
         default:
             return
