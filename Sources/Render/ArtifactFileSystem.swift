@@ -52,6 +52,42 @@ struct ArtifactFileSystem: Sendable {
         return real
     }
 
+    /// What is at a path.
+    enum EntryKind: Sendable { case file, directory, other, missing }
+
+    /// The kind of `relative` and its resolved absolute path, with one symlink resolution.
+    func entry(_ relative: String) throws(RenderError) -> (kind: EntryKind, real: String) {
+        guard let real = try resolve(relative) else { return (.missing, "") }
+        var info = stat()
+        guard stat(real, &info) == 0 else { return (.missing, real) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return (.file, real)
+        case S_IFDIR: return (.directory, real)
+        default: return (.other, real)
+        }
+    }
+
+    /// The bytes of an already resolved regular file (`relative` names it in errors).
+    static func readResolved(_ real: String, relative: String) throws(RenderError) -> [UInt8] {
+        let descriptor = Glibc.open(real, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw RenderError("\(relative): cannot read file") }
+        defer { _ = Glibc.close(descriptor) }
+        var bytes: [UInt8] = []
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_size > 0 { bytes.reserveCapacity(Int(info.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw RenderError("\(relative): cannot read file")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+
     func exists(_ relative: String) throws(RenderError) -> Bool {
         try resolve(relative) != nil
     }

@@ -1,5 +1,6 @@
 public import KubeModel
 public import StageSetAPI
+import Foundation
 import YAML
 
 /// `kustomize build` over a directory of an artifact, confined to the artifact root.
@@ -176,10 +177,38 @@ final class Builder {
 
         var resources = base
         var seen = Set(base.map(Self.idKey))
+        var entries: [(path: String, field: String, target: String, kind: ArtifactFileSystem.EntryKind, real: String)] = []
         for (path, field) in kustomization.resources {
-            for resource in try accumulate(path, field: field, directory: directory, file: file) {
+            try checkRemote(path, file: file, field: field)
+            let target = try joined(directory, path, file: file, field: field)
+            let entry: (kind: ArtifactFileSystem.EntryKind, real: String)
+            do {
+                entry = try fs.entry(target)
+            } catch let error {
+                throw RenderError(file: file, field: field, error.message)
+            }
+            entries.append((path, field, target, entry.kind, entry.real))
+        }
+        let files = entries.indices.filter { entries[$0].kind == .file }
+        let loaded = Self.loadAll(files.map { (entries[$0].target, entries[$0].real) })
+        var loadedByEntry: [Int: Result<LoadedFile, RenderError>] = [:]
+        for (position, index) in files.enumerated() { loadedByEntry[index] = loaded[position] }
+        for (index, entry) in entries.enumerated() {
+            let added: [Resource]
+            switch entry.kind {
+            case .directory:
+                added = try build(entry.target, onto: [], component: false, root: false)
+            case .file:
+                guard let result = loadedByEntry[index] else { continue }
+                let file = try result.get()
+                plainTemplates.formUnion(file.templates)
+                added = file.resources
+            case .other, .missing:
+                throw RenderError(file: file, field: entry.field, "\(entry.path): no such file or directory")
+            }
+            for resource in added {
                 guard seen.insert(Self.idKey(resource)).inserted else {
-                    throw Self.duplicate(resource, file: file, field: field)
+                    throw Self.duplicate(resource, file: file, field: entry.field)
                 }
                 resources.append(resource)
             }
@@ -238,17 +267,6 @@ final class Builder {
         }
     }
 
-    private func accumulate(_ path: String, field: String, directory: String, file: String) throws(RenderError) -> [Resource] {
-        try checkRemote(path, file: file, field: field)
-        let target = try joined(directory, path, file: file, field: field)
-        if try fs.isDirectory(target) {
-            return try build(target, onto: [], component: false, root: false)
-        } else if try fs.isFile(target) {
-            return try load(target, file: file, field: field)
-        }
-        throw RenderError(file: file, field: field, "\(path): no such file or directory")
-    }
-
     static func idKey(_ resource: Resource) -> String {
         let namespace = resource.namespace.isEmpty ? "default" : resource.namespace
         return "\(resource.apiVersion)|\(resource.kind)|\(namespace)|\(resource.name)"
@@ -267,11 +285,53 @@ final class Builder {
         resources.append(resource)
     }
 
-    /// The objects of a manifest file; `List` kinds are expanded.
-    func load(_ path: String, file: String, field: String) throws(RenderError) -> [Resource] {
-        let bytes = try fs.read(path)
-        let text = String(decoding: bytes, as: UTF8.self)
-        PlainTemplates.collect(from: text, into: &plainTemplates)
+    /// The objects of a manifest file and the `${…}` plain scalars in it.
+    struct LoadedFile: Sendable {
+        var resources: [Resource]
+        var templates: Set<String>
+    }
+
+    /// Loads files (relative path, resolved path) concurrently when there are many; results in order.
+    static func loadAll(_ files: [(String, String)]) -> [Result<LoadedFile, RenderError>] {
+        guard files.count >= 64 else {
+            return files.map { file in Result { () throws(RenderError) in try loadFile(file.0, real: file.1) } }
+        }
+        let results = ResultBox(count: files.count)
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < files.count {
+                let file = files[index]
+                results.set(index, Result { () throws(RenderError) in try loadFile(file.0, real: file.1) })
+                index += workers
+            }
+        }
+        return results.values
+    }
+
+    /// Results written by index from several threads, each index exactly once.
+    private final class ResultBox: @unchecked Sendable {
+        private var storage: [Result<LoadedFile, RenderError>?]
+        private let lock = NSLock()
+
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ value: Result<LoadedFile, RenderError>) {
+            lock.lock()
+            storage[index] = value
+            lock.unlock()
+        }
+
+        var values: [Result<LoadedFile, RenderError>] {
+            storage.map { $0 ?? .failure(RenderError("internal error: a file was not loaded")) }
+        }
+    }
+
+    /// The objects of the manifest file `path` (resolved to `real`); `List` kinds are expanded.
+    static func loadFile(_ path: String, real: String) throws(RenderError) -> LoadedFile {
+        let bytes = try ArtifactFileSystem.readResolved(real, relative: path)
+        var templates = Set<String>()
+        PlainTemplates.collect(from: bytes, into: &templates)
         let documents: [JSONValue]
         do {
             documents = try YAML.decodeAll(bytes)
@@ -298,7 +358,7 @@ final class Builder {
         for (index, document) in documents.enumerated() {
             try add(document, "document \(index + 1)")
         }
-        return result
+        return LoadedFile(resources: result, templates: templates)
     }
 
     /// Reads a patch file named in `file`'s `field`.
@@ -307,9 +367,9 @@ final class Builder {
         guard try fs.isFile(target) else {
             throw RenderError(file: file, field: field, "\(path): no such file")
         }
-        let text = String(decoding: try fs.read(target), as: UTF8.self)
-        PlainTemplates.collect(from: text, into: &plainTemplates)
-        return text
+        let bytes = try fs.read(target)
+        PlainTemplates.collect(from: bytes, into: &plainTemplates)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: Generators

@@ -29,7 +29,7 @@ enum NameReferences {
                 }
                 let spec = FieldSpec(path)
                 spec.visit(&resources[index].object) { value in
-                    guard reference.kindField else {
+                    guard reference.kindField || reference.objectField else {
                         if let name = value?.stringValue,
                             let newName = resolve(name, namespace: namespace, renames: renames, candidates, snapshot)
                         {
@@ -38,7 +38,8 @@ enum NameReferences {
                         return
                     }
                     func update(_ element: inout JSONValue) {
-                        guard case .object(var entry) = element, entry["kind"]?.stringValue == reference.referentKind,
+                        guard case .object(var entry) = element,
+                            !reference.kindField || entry["kind"]?.stringValue == reference.referentKind,
                             let name = entry["name"]?.stringValue
                         else { return }
                         let referenceNamespace = entry["namespace"]?.stringValue ?? namespace

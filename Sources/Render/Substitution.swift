@@ -383,9 +383,14 @@ extension String {
 /// can re-type them as Flux's text substitution does.
 enum PlainTemplates {
     static func collect(from text: String, into set: inout Set<String>) {
-        guard hasTemplate(text.utf8) else { return }
-        for rawLine in text.split(separator: "\n") where hasTemplate(rawLine.utf8) {
-            var line = rawLine.drop(while: { $0 == " " || $0 == "\t" })
+        collect(from: Array(text.utf8), into: &set)
+    }
+
+    static func collect(from bytes: [UInt8], into set: inout Set<String>) {
+        guard hasTemplate(bytes) else { return }
+        for rawLine in bytes.split(separator: UInt8(ascii: "\n")) where hasTemplate(rawLine) {
+            var line = String(decoding: rawLine, as: UTF8.self)[...]
+            line = line.drop(while: { $0 == " " || $0 == "\t" })
             while line.hasPrefix("- ") { line = line.dropFirst(2).drop(while: { $0 == " " }) }
             if let colon = line.range(of: ": ") {
                 line = line[colon.upperBound...].drop(while: { $0 == " " })

@@ -90,6 +90,8 @@ enum TransformerConfig {
         var path: String
         /// For `subjects`/`roleRef`/`scaleTargetRef`: the sibling `kind` must equal the referent kind.
         var kindField = false
+        /// The path names an object holding `name` (and maybe `namespace`), not the name itself.
+        var objectField = false
     }
 
     private static let containerLists = ["containers", "initContainers", "ephemeralContainers"]
@@ -124,9 +126,12 @@ enum TransformerConfig {
         ref("Service", "Ingress", "spec/rules/http/paths/backend/serviceName")
         ref("Service", "Ingress", "spec/backend/serviceName")
         ref("Service", "StatefulSet", "spec/serviceName")
-        ref("Service", "APIService", "spec/service/name")
-        ref("Service", "ValidatingWebhookConfiguration", "webhooks/clientConfig/service/name")
-        ref("Service", "MutatingWebhookConfiguration", "webhooks/clientConfig/service/name")
+        for (referrer, path) in [
+            ("APIService", "spec/service"), ("ValidatingWebhookConfiguration", "webhooks/clientConfig/service"),
+            ("MutatingWebhookConfiguration", "webhooks/clientConfig/service"),
+        ] {
+            refs.append(Reference(referentKind: "Service", referrerKind: referrer, path: path, objectField: true))
+        }
         for binding in ["RoleBinding", "ClusterRoleBinding"] {
             ref("ServiceAccount", binding, "subjects", kindField: true)
             ref("ClusterRole", binding, "roleRef", kindField: true)
