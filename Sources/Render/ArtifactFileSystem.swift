@@ -88,10 +88,6 @@ struct ArtifactFileSystem: Sendable {
         return bytes
     }
 
-    func exists(_ relative: String) throws(RenderError) -> Bool {
-        try resolve(relative) != nil
-    }
-
     func isDirectory(_ relative: String) throws(RenderError) -> Bool {
         guard let real = try resolve(relative) else { return false }
         return Self.isDirectory(real)

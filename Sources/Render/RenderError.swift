@@ -23,10 +23,4 @@ public struct RenderError: Error, Sendable, Hashable, CustomStringConvertible {
         case (nil, nil): message
         }
     }
-
-    /// The same error located in `file` (and `field`) unless it already names a file.
-    func located(file: String, field: String? = nil) -> RenderError {
-        if self.file != nil { return self }
-        return RenderError(file: file, field: self.field ?? field, message)
-    }
 }
