@@ -59,6 +59,10 @@ public enum Kustomize {
 
 /// One build: a stack of directories in progress (to detect cycles) over the file system.
 final class Builder {
+    /// Decoding bounds for manifests and patches: Kubernetes objects nest a few dozen levels, and the
+    /// transformers recurse per level, so deeper input is refused rather than risking the stack.
+    static let limits = YAML.Limits(maxNodes: 1_000_000, maxDepth: 200)
+
     let fs: ArtifactFileSystem
     private var inProgress: [String] = []
     var plainTemplates: Set<String> = []
@@ -153,7 +157,7 @@ final class Builder {
             let bytes = try fs.read(found)
             let document: JSONValue
             do {
-                document = try YAML.decode(String(decoding: bytes, as: UTF8.self))
+                document = try YAML.decode(String(decoding: bytes, as: UTF8.self), limits: Builder.limits)
             } catch {
                 throw RenderError(file: found, "invalid YAML: \(error)")
             }
@@ -334,7 +338,7 @@ final class Builder {
         PlainTemplates.collect(from: bytes, into: &templates)
         let documents: [JSONValue]
         do {
-            documents = try YAML.decodeAll(bytes)
+            documents = try YAML.decodeAll(bytes, limits: Builder.limits)
         } catch {
             throw RenderError(file: path, "invalid YAML: \(error)")
         }

@@ -156,6 +156,7 @@ struct Expander {
     struct Parser {
         var scalars: [Unicode.Scalar]
         var position = 0
+        var depth = 0
         let expander: Expander
 
         init(scalars: [Unicode.Scalar], expander: Expander) {
@@ -209,6 +210,9 @@ struct Expander {
         }
 
         mutating func function() throws(RenderError) -> String {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= 64 else { throw RenderError("substitutions nested more than 64 deep") }
             if peek() == "#" {
                 position += 1
                 let name = identifier()

@@ -81,7 +81,7 @@ enum Transformers {
 
     static func decodePatch(_ text: String, file: String, field: String) throws(RenderError) -> [JSONValue] {
         do {
-            return try YAML.decodeAll(text)
+            return try YAML.decodeAll(text, limits: Builder.limits)
         } catch {
             throw RenderError(file: file, field: field, "invalid patch: \(error)")
         }

@@ -184,3 +184,14 @@ struct BadInputTests {
         #expect(throws: RenderError.self) { try Kustomize.build(root: root, path: "missing") }
     }
 }
+
+extension BadInputTests {
+    @Test func deepNestingIsRefused() throws {
+        let deep = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        let error = try Self.failure([
+            "kustomization.yaml": "resources: [cm.yaml]\n",
+            "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  x: \(deep)\n",
+        ])
+        #expect(error.file == "cm.yaml")
+    }
+}

@@ -69,6 +69,12 @@ struct SubstitutionTests {
         #expect(throws: RenderError.self) { try Self.expand(input) }
     }
 
+    @Test func deepNestingFails() {
+        let deep = String(repeating: "${missing:-", count: 10_000) + "x" + String(repeating: "}", count: 10_000)
+        #expect(throws: RenderError.self) { try Self.expand(deep) }
+        #expect(try Self.expand("${missing:-${missing:-${name}}}") == "web")
+    }
+
     @Test func disabledObjectsAreSkipped() throws {
         let labelled: JSONValue = [
             "kind": "ConfigMap", "metadata": ["name": "a", "labels": [.init(stringLiteral: Substitution.disableKey): "disabled"]],
