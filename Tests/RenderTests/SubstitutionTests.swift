@@ -69,7 +69,7 @@ struct SubstitutionTests {
         #expect(throws: RenderError.self) { try Self.expand(input) }
     }
 
-    @Test func deepNestingFails() {
+    @Test func deepNestingFails() throws {
         let deep = String(repeating: "${missing:-", count: 10_000) + "x" + String(repeating: "}", count: 10_000)
         #expect(throws: RenderError.self) { try Self.expand(deep) }
         #expect(try Self.expand("${missing:-${missing:-${name}}}") == "web")
