@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "StageSetAPI", targets: ["StageSetAPI"]),
         .library(name: "CRDGenerator", targets: ["CRDGenerator"]),
         .library(name: "StageSetCLI", targets: ["StageSetCLI"]),
+        .library(name: "Render", targets: ["Render"]),
         .plugin(name: "GenerateCRDs", targets: ["GenerateCRDs"]),
     ],
     dependencies: [
@@ -59,6 +60,8 @@ let package = Package(
 
         // Engines.
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
+        // Render: kustomize-compatible build, stage patches and postBuild substitution.
+        .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI"], swiftSettings: swiftSettings),
 
         // Generators: our controller-gen, as a library, a thin executable and a command plugin.
         .target(name: "CRDGenerator", dependencies: ["StageSetAPI", "KubeModel", "YAML"], swiftSettings: swiftSettings),
@@ -76,7 +79,7 @@ let package = Package(
         .target(
             name: "StageSetCLI",
             dependencies: [
-                "StageSetAPI", "KubeModel", "YAML", "CEL", "Health",
+                "StageSetAPI", "KubeModel", "YAML", "CEL", "Health", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -91,6 +94,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "render-bench",
+            dependencies: ["Render", "YAML", "KubeModel"],
+            path: "Benchmarks/RenderBench",
+            swiftSettings: swiftSettings
+        ),
+
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
@@ -99,6 +109,9 @@ let package = Package(
         .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML", "CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RenderTests", dependencies: ["Render", "KubeModel", "YAML", "StageSetAPI", "StageSetCLI"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
