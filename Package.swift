@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "StageSetAPI", targets: ["StageSetAPI"]),
         .library(name: "CRDGenerator", targets: ["CRDGenerator"]),
         .library(name: "StageSetCLI", targets: ["StageSetCLI"]),
+        .library(name: "Render", targets: ["Render"]),
         .library(name: "KubeEmbedded", targets: ["KubeEmbedded"]),
         .plugin(name: "GenerateCRDs", targets: ["GenerateCRDs"]),
     ],
@@ -64,6 +65,8 @@ let package = Package(
 
         // Engines.
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
+        // Render: kustomize-compatible build, stage patches and postBuild substitution.
+        .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI"], swiftSettings: swiftSettings),
 
         // Embedded Kubernetes-API-compatible server for end-to-end tests and the no-cluster default.
         .target(
@@ -98,7 +101,7 @@ let package = Package(
         .target(
             name: "StageSetCLI",
             dependencies: [
-                "StageSetAPI", "KubeModel", "YAML", "CEL", "Health",
+                "StageSetAPI", "KubeModel", "YAML", "CEL", "Health", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -113,14 +116,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "render-bench",
+            dependencies: ["Render", "YAML", "KubeModel"],
+            path: "Benchmarks/RenderBench",
+            swiftSettings: swiftSettings
+        ),
+
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CELTests", dependencies: ["CEL"], swiftSettings: swiftSettings),
-        .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML", "CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RenderTests", dependencies: ["Render", "KubeModel", "YAML", "StageSetAPI", "StageSetCLI"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeEmbeddedTests",
             dependencies: [
