@@ -23,8 +23,7 @@ struct DiscoveryAuthTests {
             #expect(try await harness.request("GET", "/version").json?["minor"] == "32")
             #expect(try await harness.request("GET", "/apis/example.com/v1").status == 404)
 
-            let crd = try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: try fixture("widgets-crd.yaml"))
-            #expect(crd.status == 0, "\(crd.stderr)")
+            try await harness.installWidgets()
             let groups = try await harness.request("GET", "/apis", headers: [Self.aggregated])
             let group = groups.json?["items"]?.arrayValue?.first { $0["metadata"]?["name"] == "example.com" }
             let widget = group?["versions"]?[0]?["resources"]?[0]
@@ -57,7 +56,7 @@ struct DiscoveryAuthTests {
 
     @Test func crdDeletionWaitsForInstanceFinalizers() async throws {
         try await withHarness { harness in
-            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: try fixture("widgets-crd.yaml")).status == 0)
+            try await harness.installWidgets()
             let base = "/apis/example.com/v1/namespaces/default/widgets"
             let held = #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"held","finalizers":["example.com/keep"]},"spec":{"size":1}}"#
             #expect(try await harness.request("POST", base, body: held).status == 201)

@@ -5,7 +5,7 @@ import YAML
 
 @testable import KubeEmbedded
 
-@Suite("kubectl apply, patch, label, conflicts")
+@Suite("kubectl apply, patch, label, conflicts", .enabled(if: kubectlPath != nil, "kubectl is not on PATH"))
 struct KubectlApplyTests {
     /// Installs the widgets CRD with server-side apply and waits for it to be Established.
     static func installWidgets(_ harness: Harness) async throws {

@@ -5,7 +5,7 @@ import YAML
 
 @testable import KubeEmbedded
 
-@Suite("kubectl basics")
+@Suite("kubectl basics", .enabled(if: kubectlPath != nil, "kubectl is not on PATH"))
 struct KubectlBasicsTests {
     @Test func apiResourcesListsBuiltIns() async throws {
         try await withHarness { harness in

@@ -5,7 +5,7 @@ import YAML
 
 @testable import KubeEmbedded
 
-@Suite("kubectl get -w, delete, auth")
+@Suite("kubectl get -w, delete, auth", .enabled(if: kubectlPath != nil, "kubectl is not on PATH"))
 struct KubectlLifecycleTests {
     @Test func getYamlAndBoundedWatch() async throws {
         try await withHarness { harness in

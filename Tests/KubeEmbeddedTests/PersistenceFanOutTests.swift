@@ -12,8 +12,10 @@ struct PersistenceFanOutTests {
         var options = EmbeddedAPIServer.Options.quiet
         options.dataDirectory = directory
         let version = try await withHarness(options: options) { (harness: Harness) async throws -> String in
-            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: try fixture("widgets-crd.yaml")).status == 0)
-            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: try fixture("widget.yaml")).status == 0)
+            try await harness.installWidgets()
+            let widget = try await harness.request("PATCH", "/apis/example.com/v1/namespaces/default/widgets/w1?fieldManager=test",
+                                                   body: try fixture("widget.yaml"), contentType: "application/apply-patch+yaml")
+            #expect(widget.status == 201)
             #expect(try await harness.request("POST", "/api/v1/namespaces/default/configmaps", body: StatusBodyTests.cm).status == 201)
             return harness.server.currentResourceVersion
         }

@@ -5,7 +5,7 @@ import Testing
 
 @testable import KubeEmbedded
 
-@Suite("Workload simulator and fault injection")
+@Suite("Workload simulator and fault injection", .enabled(if: kubectlPath != nil, "kubectl is not on PATH"))
 struct SimulatorFaultTests {
     static var simulating: EmbeddedAPIServer.Options {
         var options = EmbeddedAPIServer.Options()

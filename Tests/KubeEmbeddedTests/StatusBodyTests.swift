@@ -100,7 +100,7 @@ struct StatusBodyTests {
 
     @Test func unknownFieldsOfCustomResources() async throws {
         try await withHarness { harness in
-            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: try fixture("widgets-crd.yaml")).status == 0)
+            try await harness.installWidgets()
             let body = #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":1,"foo":1}}"#
             let base = "/apis/example.com/v1/namespaces/default/widgets"
             let strict = try await harness.request("POST", base + "?fieldValidation=Strict", body: body)

@@ -36,6 +36,13 @@ final class Harness: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// Installs the widgets CRD fixture with a raw YAML POST (no kubectl needed).
+    func installWidgets() async throws {
+        let response = try await request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                                         body: try fixture("widgets-crd.yaml"), contentType: "application/yaml")
+        #expect(response.status == 201, "\(response.body)")
+    }
+
     /// Writes a kubeconfig for another bearer token and returns its path.
     func kubeconfig(token: String, name: String) throws -> String {
         let path = directory + "/kubeconfig-\(name)"
@@ -56,7 +63,8 @@ final class Harness: Sendable {
 
     func kubectlSync(_ arguments: [String], stdin: String? = nil, kubeconfig: String? = nil, timeout: Double = 60) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+        guard let kubectl = kubectlPath else { throw HarnessError.curl("kubectl is not on PATH") }
+        process.executableURL = URL(fileURLWithPath: kubectl)
         process.arguments = ["--cache-dir", directory + "/cache"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["KUBECONFIG"] = kubeconfig ?? self.kubeconfig
@@ -195,6 +203,12 @@ final class Harness: Sendable {
 }
 
 enum HarnessError: Error { case curl(String) }
+
+/// kubectl on PATH, if any; suites that drive kubectl are skipped without it.
+let kubectlPath: String? = {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
+    return path.split(separator: ":").map { "\($0)/kubectl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}()
 
 extension EmbeddedAPIServer.Options {
     /// Test default: the workload simulator is off so that tests own every write.
