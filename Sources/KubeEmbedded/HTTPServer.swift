@@ -30,6 +30,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             head = requestHead
             body = []
             tooLarge = false
+            if requestHead.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))), promise: nil)
+            }
         case .body(var buffer):
             if tooLarge { return }
             if body.count + buffer.readableBytes > core.maxBodyBytes {

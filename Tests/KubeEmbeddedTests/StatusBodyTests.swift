@@ -83,6 +83,17 @@ struct StatusBodyTests {
         }
     }
 
+    @Test func largeBodiesWithExpectContinue() async throws {
+        try await withHarness { harness in
+            let payload = String(repeating: "y", count: 2 * 1024 * 1024)
+            let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"large"},"data":{"a":"\#(payload)"}}"#
+            let response = try await harness.request("POST", "/api/v1/namespaces/default/configmaps", body: body,
+                                                     headers: ["Expect: 100-continue"], timeout: 20)
+            #expect(response.status == 201)
+            #expect(response.headers.contains("HTTP/1.1 100 Continue"))
+        }
+    }
+
     @Test func deeplyNestedBodiesAreRefused() async throws {
         try await withHarness { harness in
             let deep = String(repeating: #"{"a":"#, count: 5_000) + "1" + String(repeating: "}", count: 5_000)

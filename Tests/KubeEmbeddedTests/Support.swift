@@ -135,6 +135,8 @@ final class Harness: Sendable {
         _ = CCurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)
         _ = CCurl_easy_setopt_long(handle, CURLOPT_TIMEOUT, timeout)
         _ = CCurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        // Large bodies go with `Expect: 100-continue`; the server must answer it rather than make curl wait.
+        _ = CCurl_easy_setopt_long(handle, CURLOPT_EXPECT_100_TIMEOUT_MS, 60_000)
         let accept = extra.contains { $0.lowercased().hasPrefix("accept:") } ? [] : ["Accept: application/json"]
         var lines = accept + ["Content-Type: \(contentType)"] + extra
         let bearer = token ?? server.adminToken
