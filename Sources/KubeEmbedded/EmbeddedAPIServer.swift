@@ -12,6 +12,25 @@ import NIOSSL
 /// Semantics follow `kube-api-server.md`: discovery, OpenAPI v3 stubs, CRUD with a global
 /// resourceVersion, watch, patches, server-side apply, finalizers and GC, CRDs, RBAC, impersonation
 /// and TokenRequest.
+///
+/// ```swift
+/// let server = try EmbeddedAPIServer()
+/// try await server.start()                      // https://127.0.0.1:<ephemeral>
+/// try server.writeKubeconfig(to: path)           // admin token, CA data embedded
+/// defer { Task { try await server.shutdown() } }
+/// ```
+///
+/// Where it knowingly differs from kube-apiserver:
+/// - JSON only; protobuf request bodies are decoded for the few kinds kubectl's typed commands send
+///   (ConfigMap, Secret, Namespace, ServiceAccount, SelfSubjectAccessReview, TokenRequest).
+/// - Foreground and Orphan propagation act at once (dependents deleted or released before the owner goes)
+///   instead of through the `foregroundDeletion`/`orphan` finalizers.
+/// - Built-in kinds are not validated or defaulted beyond names, the immutable fields of spec §12 and
+///   Service cluster IPs; custom resources get schema pruning, defaults, and type/enum/bounds/required
+///   checks (no `pattern`, `format` or CEL rules).
+/// - Server-side apply tracks ownership per field path with list types from the built-in patch schema
+///   and CRD schemas; maps are granular unless marked atomic; there is no `ancient-changes` capping.
+/// - The workload simulator (``WorkloadSimulator``) stands in for the controllers and the kubelet.
 public final class EmbeddedAPIServer: Sendable {
     /// Tunables.
     public struct Options: Sendable {
