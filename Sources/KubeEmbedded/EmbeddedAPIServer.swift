@@ -174,6 +174,18 @@ public final class EmbeddedAPIServer: Sendable {
         core.lock.withLock { core.store.endWatchers() }
     }
 
+    /// Serves until the calling task is cancelled (or ``shutdown()`` is called elsewhere), then shuts down.
+    /// This is the body of a `dev apiserver` style command: start, write the kubeconfig, print the URL, run.
+    public func runUntilCancelled() async throws {
+        guard let listener = state.withLockedValue({ $0.channel }) else { return }
+        try await withTaskCancellationHandler {
+            try await listener.closeFuture.get()
+        } onCancel: {
+            listener.close(promise: nil)
+        }
+        try await shutdown()
+    }
+
     /// Ends all watch streams and closes the listener and every connection.
     public func shutdown() async throws {
         core.lock.withLock { core.store.endWatchers() }

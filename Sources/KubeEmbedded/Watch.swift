@@ -9,7 +9,7 @@ extension ServerCore {
         var requestedTimeout: Int64? = nil
         if let text = context.request.query("timeoutSeconds") {
             guard let value = Int64(text), value >= 0 else { throw APIError.badRequest("invalid timeoutSeconds: \(text)") }
-            requestedTimeout = value
+            requestedTimeout = min(value, 24 * 3600)
         }
         let timeout = requestedTimeout
         let sendInitialEvents = context.request.query("sendInitialEvents") == "true"

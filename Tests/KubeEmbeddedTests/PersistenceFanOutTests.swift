@@ -32,6 +32,17 @@ struct PersistenceFanOutTests {
         }
     }
 
+    @Test func runUntilCancelledServesThenStops() async throws {
+        let server = try EmbeddedAPIServer(options: .quiet)
+        try await server.start()
+        let running = Task { try await server.runUntilCancelled() }
+        let url = server.url
+        #expect(url.hasPrefix("https://127.0.0.1:"))
+        running.cancel()
+        try await running.value
+        #expect(server.port == 0, "the listener is closed")
+    }
+
     @Test func everyWatcherSeesEveryEventInOrder() async throws {
         try await withHarness { harness in
             let list = try #require(try await harness.request("GET", "/api/v1/namespaces/default/configmaps").json)
