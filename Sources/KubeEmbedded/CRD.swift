@@ -365,6 +365,17 @@ extension ServerCore {
         return .json(201, .object(body))
     }
 
+    /// `SelfSubjectReview` (what `kubectl auth whoami` asks): the requester's identity.
+    func selfSubjectReview(_ context: RequestContext) -> APIResponse {
+        var userInfo: JSONObject = ["username": .string(context.user.name)]
+        if !context.user.uid.isEmpty { userInfo["uid"] = .string(context.user.uid) }
+        userInfo["groups"] = .array(context.user.groups.map { .string($0) })
+        return .json(201, [
+            "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": ["creationTimestamp": nil],
+            "status": ["userInfo": .object(userInfo)],
+        ])
+    }
+
     /// `TokenRequest` on `serviceaccounts/{name}/token` (spec §10).
     func tokenRequest(_ context: RequestContext) throws(APIError) -> APIResponse {
         let account = try fetch(context)

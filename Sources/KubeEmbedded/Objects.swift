@@ -40,7 +40,7 @@ extension ServerCore {
         let context = try makeContext(request, info, resource, user)
         if resource.isVirtual {
             guard request.method == "POST" else { throw APIError.methodNotAllowed(info.verb, resource) }
-            return try accessReview(context)
+            return resource.kind == "SelfSubjectReview" ? selfSubjectReview(context) : try accessReview(context)
         }
         switch (request.method, info.pathName.isEmpty) {
         case ("GET", true), ("HEAD", true):

@@ -1,7 +1,7 @@
 import KubeModel
 
 /// Decodes the Kubernetes protobuf envelope for the few kinds kubectl's typed clients send
-/// (`create configmap|secret|namespace|serviceaccount`, `auth can-i`, `create token`).
+/// (`create configmap|secret|namespace|serviceaccount`, `auth can-i`, `auth whoami`, `create token`).
 /// Answers are always JSON, which those clients accept.
 enum Protobuf {
     indirect enum FieldType: Sendable {
@@ -30,6 +30,7 @@ enum Protobuf {
                    4: ("stringData", .map(.string)), 5: ("immutable", .bool)],
         "Namespace": [1: ("metadata", .message(objectMeta))],
         "ServiceAccount": [1: ("metadata", .message(objectMeta))],
+        "SelfSubjectReview": [1: ("metadata", .message(objectMeta))],
         "SelfSubjectAccessReview": [
             1: ("metadata", .message(objectMeta)),
             2: ("spec", .message([

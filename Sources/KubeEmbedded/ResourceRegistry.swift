@@ -117,7 +117,7 @@ struct ResourceRegistry: Sendable {
     }
 
     static let groupOrder = [
-        "", "apps", "events.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "networking.k8s.io", "policy",
+        "", "apps", "events.k8s.io", "authorization.k8s.io", "authentication.k8s.io", "autoscaling", "batch", "networking.k8s.io", "policy",
         "rbac.authorization.k8s.io", "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io",
         "scheduling.k8s.io", "coordination.k8s.io",
     ]
@@ -173,6 +173,11 @@ struct ResourceRegistry: Sendable {
             singular: "selfsubjectaccessreview", kind: "SelfSubjectAccessReview", namespaced: false)
         reviews.verbs = ["create"]
         reviews.isVirtual = true
+        var whoami = ResourceInfo(
+            group: "authentication.k8s.io", versions: ["v1"], storageVersion: "v1", name: "selfsubjectreviews",
+            singular: "selfsubjectreview", kind: "SelfSubjectReview", namespaced: false)
+        whoami.verbs = ["create"]
+        whoami.isVirtual = true
         func grouped(_ group: String, _ version: String, _ name: String, _ singular: String, _ kind: String,
                      namespaced: Bool = true, short: [String] = [], status: Bool = false, rule: GenerationRule = .none)
             -> ResourceInfo {
@@ -219,7 +224,7 @@ struct ResourceRegistry: Sendable {
             apps("replicasets", "replicaset", "ReplicaSet", short: ["rs"]),
             apps("statefulsets", "statefulset", "StatefulSet", short: ["sts"]),
             apps("daemonsets", "daemonset", "DaemonSet", short: ["ds"]),
-            jobs, cronJobs, leases, events, crds, reviews,
+            jobs, cronJobs, leases, events, crds, reviews, whoami,
             rbac("roles", "role", "Role", namespaced: true),
             rbac("clusterroles", "clusterrole", "ClusterRole", namespaced: false),
             rbac("rolebindings", "rolebinding", "RoleBinding", namespaced: true),

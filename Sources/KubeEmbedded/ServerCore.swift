@@ -246,6 +246,8 @@ final class ServerCore: @unchecked Sendable {
             "rules": [[
                 "apiGroups": ["authorization.k8s.io"], "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
                 "verbs": ["create"],
+            ], [
+                "apiGroups": ["authentication.k8s.io"], "resources": ["selfsubjectreviews"], "verbs": ["create"],
             ]],
         ]))
         let read: JSONValue = ["get", "list", "watch"]

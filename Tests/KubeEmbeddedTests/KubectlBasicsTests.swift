@@ -21,6 +21,26 @@ struct KubectlBasicsTests {
         }
     }
 
+    @Test func everydayReadCommands() async throws {
+        try await withHarness { harness in
+            #expect(try await harness.kubectl(["create", "configmap", "seen", "--from-literal=a=1"]).status == 0)
+            #expect(try await harness.kubectl(["create", "secret", "generic", "hidden", "--from-literal=p=s3cret"]).status == 0)
+            for arguments in [["version"], ["api-versions"], ["get", "namespaces"], ["get", "all", "-A"],
+                              ["describe", "configmap", "seen"], ["get", "secret", "hidden", "-o", "jsonpath={.data.p}"],
+                              ["get", "serviceaccounts", "-A"], ["get", "clusterroles"], ["auth", "whoami"],
+                              ["get", "--raw", "/healthz"], ["cluster-info"]] {
+                let result = try await harness.kubectl(arguments)
+                #expect(result.status == 0, "kubectl \(arguments.joined(separator: " ")): \(result.stderr)")
+            }
+            let secret = try await harness.kubectl(["get", "secret", "hidden", "-o", "jsonpath={.data.p}"])
+            #expect(secret.stdout == "czNjcmV0", "protobuf bytes map to base64 data")
+            let whoami = try await harness.kubectl(["auth", "whoami", "-o", "json"])
+            #expect(try JSON.decode(whoami.stdout)["status"]?["userInfo"]?["username"] == "kubernetes-admin")
+            let version = try await harness.kubectl(["version", "-o", "json"])
+            #expect(version.stdout.contains("v1.32.0-embedded"))
+        }
+    }
+
     @Test func createGetDeleteConfigMap() async throws {
         try await withHarness { harness in
             let created = try await harness.kubectl(["create", "configmap", "demo", "--from-literal=a=1"])
