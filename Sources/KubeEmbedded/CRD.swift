@@ -289,6 +289,13 @@ extension ServerCore {
                 guard let name = version["name"]?.stringValue else { continue }
                 if let schema = version["schema"]?["openAPIV3Schema"] { info.schemas[name] = schema }
                 if let columns = version["additionalPrinterColumns"]?.arrayValue { info.printerColumns[name] = columns }
+                if let scale = version["subresources"]?["scale"], name == storage,
+                   let spec = ScalePaths.parse(scale["specReplicasPath"]?.stringValue),
+                   let status = ScalePaths.parse(scale["statusReplicasPath"]?.stringValue) {
+                    info.scale = ScalePaths(specReplicas: spec, statusReplicas: status,
+                                            labelSelector: ScalePaths.parse(scale["labelSelectorPath"]?.stringValue))
+                    info.extraSubresources = ["scale"]
+                }
                 if version["deprecated"]?.boolValue == true {
                     info.deprecationWarnings[name] = version["deprecationWarning"]?.stringValue
                         ?? "\(group)/\(name) \(kind) is deprecated"

@@ -49,15 +49,25 @@ enum Discovery {
                 ])
             }
             for sub in resource.extraSubresources {
+                let (kind, verbs) = subresourceKind(sub)
                 entries.append([
                     "name": .string("\(resource.name)/\(sub)"), "singularName": "", "namespaced": .bool(resource.namespaced),
-                    "group": "authentication.k8s.io", "version": "v1", "kind": "TokenRequest", "verbs": ["create"],
+                    "group": kind["group"] ?? "", "version": kind["version"] ?? "", "kind": kind["kind"] ?? "",
+                    "verbs": verbs,
                 ])
             }
         }
         let groupVersion = group.isEmpty ? version : "\(group)/\(version)"
         return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(groupVersion),
                 "resources": .array(entries)]
+    }
+
+    /// The response kind and verbs of `token` and `scale` subresources.
+    static func subresourceKind(_ subresource: String) -> (JSONValue, JSONValue) {
+        if subresource == "scale" {
+            return (["group": "autoscaling", "version": "v1", "kind": "Scale"], ["get", "patch", "update"])
+        }
+        return (["group": "authentication.k8s.io", "version": "v1", "kind": "TokenRequest"], ["create"])
     }
 
     /// The aggregated `APIGroupDiscoveryList` for `/api` (core) or `/apis`.
@@ -83,11 +93,8 @@ enum Discovery {
                         subresources.append(["subresource": "status", "responseKind": responseKind, "verbs": ["get", "patch", "update"]])
                     }
                     for sub in resource.extraSubresources {
-                        subresources.append([
-                            "subresource": .string(sub),
-                            "responseKind": ["group": "authentication.k8s.io", "version": "v1", "kind": "TokenRequest"],
-                            "verbs": ["create"],
-                        ])
+                        let (kind, verbs) = subresourceKind(sub)
+                        subresources.append(["subresource": .string(sub), "responseKind": kind, "verbs": verbs])
                     }
                     if !subresources.isEmpty { entry["subresources"] = .array(subresources) }
                     resources.append(.object(entry))

@@ -43,6 +43,8 @@ extension ServerCore {
             return resource.kind == "SelfSubjectReview" ? selfSubjectReview(context) : try accessReview(context)
         }
         switch (request.method, info.pathName.isEmpty) {
+        case (_, false) where info.subresource == "scale":
+            return try scale(context)
         case ("GET", true), ("HEAD", true):
             if info.verb == "watch" { return try watch(context) }
             return try list(context)

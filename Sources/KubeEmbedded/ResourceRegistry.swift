@@ -12,6 +12,19 @@ enum GenerationRule: Sendable {
     case custom
 }
 
+/// JSON paths of the scale subresource (CRD `subresources.scale`; `.spec.replicas` for workloads).
+struct ScalePaths: Sendable {
+    var specReplicas: [String] = ["spec", "replicas"]
+    var statusReplicas: [String] = ["status", "replicas"]
+    var labelSelector: [String]? = nil
+
+    static func parse(_ path: String?) -> [String]? {
+        guard let path, path.hasPrefix(".") else { return nil }
+        let steps = path.dropFirst().split(separator: ".").map(String.init)
+        return steps.isEmpty ? nil : steps
+    }
+}
+
 /// One served resource: its names, scope, versions and behaviour.
 struct ResourceInfo: Sendable {
     var group: String
@@ -43,6 +56,8 @@ struct ResourceInfo: Sendable {
     var printerColumns: [String: [JSONValue]] = [:]
     /// Deprecation warnings per version.
     var deprecationWarnings: [String: String] = [:]
+    /// Where the scale subresource reads and writes replicas (dotted paths), when served.
+    var scale: ScalePaths?
 
     var id: String { "\(group)/\(name)" }
     /// `{r}` for the core group, `{r}.{g}` otherwise.
@@ -140,9 +155,14 @@ struct ResourceRegistry: Sendable {
         pods.generation = .spec
         func apps(_ name: String, _ singular: String, _ kind: String, short: [String], rule: GenerationRule = .spec)
             -> ResourceInfo {
-            ResourceInfo(
+            var info = ResourceInfo(
                 group: "apps", versions: ["v1"], storageVersion: "v1", name: name, singular: singular, kind: kind,
                 namespaced: true, shortNames: short, categories: ["all"], hasStatus: true, generation: rule)
+            if name != "daemonsets" {
+                info.extraSubresources = ["scale"]
+                info.scale = ScalePaths()
+            }
+            return info
         }
         func rbac(_ name: String, _ singular: String, _ kind: String, namespaced: Bool) -> ResourceInfo {
             ResourceInfo(

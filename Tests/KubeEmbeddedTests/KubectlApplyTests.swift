@@ -141,6 +141,39 @@ struct KubectlApplyTests {
         }
     }
 
+    @Test func scaleSubresource() async throws {
+        try await withHarness { harness in
+            let deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: web, image: nginx}]}
+                """
+            #expect(try await harness.kubectl(["apply", "-f", "-"], stdin: deployment).status == 0)
+            let scaled = try await harness.kubectl(["scale", "deployment", "web", "--replicas=3"])
+            #expect(scaled.status == 0, "\(scaled.stderr)")
+            let object = try JSON.decode(try await harness.kubectl(["get", "deployment", "web", "-o", "json"]).stdout)
+            #expect(object["spec"]?["replicas"] == 3)
+            #expect(object["metadata"]?["generation"] == 2)
+            let view = try JSON.decode(try await harness.kubectl(["get", "--raw", "/apis/apps/v1/namespaces/default/deployments/web/scale"]).stdout)
+            #expect(view["kind"] == "Scale")
+            #expect(view["status"]?["selector"] == "app=web")
+            let negative = try await harness.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+                                                     body: #"{"spec":{"replicas":-1}}"#, contentType: "application/merge-patch+json")
+            #expect(negative.status == 422)
+            try await Self.installWidgets(harness)
+            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: try fixture("widget.yaml")).status == 0)
+            let widget = try await harness.kubectl(["scale", "widget", "w1", "--replicas=7"])
+            #expect(widget.status == 0, "\(widget.stderr)")
+            let size = try JSON.decode(try await harness.kubectl(["get", "widget", "w1", "-o", "json"]).stdout)
+            #expect(size["spec"]?["size"] == 7)
+        }
+    }
+
     @Test func strategicPatchOnCustomResourceIs415() async throws {
         try await withHarness { harness in
             try await Self.installWidgets(harness)
