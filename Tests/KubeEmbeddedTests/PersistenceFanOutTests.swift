@@ -54,7 +54,7 @@ struct PersistenceFanOutTests {
                     try await harness.watchEvents("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=\(version)&timeoutSeconds=60")
                 })
             }
-            for _ in 0..<500 where harness.server.activeWatchCount < count { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<2000 where harness.server.activeWatchCount < count { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == count)
             for index in 0..<20 {
                 let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-\#(index)"}}"#

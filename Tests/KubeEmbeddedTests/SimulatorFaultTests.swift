@@ -119,7 +119,7 @@ struct SimulatorFaultTests {
             let watcher = Task {
                 try await harness.request("GET", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=20")
             }
-            for _ in 0..<300 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<2000 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == 1)
             let clock = ContinuousClock()
             let started = clock.now

@@ -87,7 +87,7 @@ struct WatchTests {
                 try await harness.watchEvents(Self.base + "?watch=true&resourceVersion=\(version)&timeoutSeconds=60")
             }
             // Wait (bounded) until the watcher is registered, then write.
-            for _ in 0..<300 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<2000 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == 1)
             _ = try await Self.create(harness, "live")
             harness.server.dropWatchStreams()
@@ -103,7 +103,7 @@ struct WatchTests {
             let future = try await harness.watchEvents(Self.base + "?watch=true&resourceVersion=999999&timeoutSeconds=5")
             #expect(future.count == 1)
             let huge = Task { try await harness.request("GET", Self.base + "?watch=true&timeoutSeconds=99999999999999") }
-            for _ in 0..<500 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<2000 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == 1, "absurd timeouts are clamped, not trapped on")
             harness.server.dropWatchStreams()
             #expect(try await huge.value.status == 200)
@@ -123,7 +123,7 @@ struct WatchTests {
         try await withHarness(options: options) { harness in
             _ = try await Self.create(harness, "big")
             let stalled = Task { try await onThread { try harness.stalledWatch(Self.base + "?watch=true", seconds: 30) } }
-            for _ in 0..<500 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<2000 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == 1)
             let payload = String(repeating: "x", count: 512 * 1024)
             var updates = 0
