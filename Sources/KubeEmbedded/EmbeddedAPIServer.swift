@@ -23,8 +23,8 @@ import NIOSSL
 /// Where it knowingly differs from kube-apiserver:
 /// - JSON only; protobuf request bodies are decoded for the few kinds kubectl's typed commands send
 ///   (ConfigMap, Secret, Namespace, ServiceAccount, SelfSubjectAccessReview, TokenRequest).
-/// - Foreground and Orphan propagation act at once (dependents deleted or released before the owner goes)
-///   instead of through the `foregroundDeletion`/`orphan` finalizers.
+/// - Foreground propagation holds the owner (finalizer `foregroundDeletion`) until its `blockOwnerDeletion`
+///   dependents are gone; Orphan propagation releases the dependents at once instead of through an `orphan` finalizer.
 /// - Built-in kinds are not validated or defaulted beyond names, the immutable fields of spec §12 and
 ///   Service cluster IPs; custom resources get schema pruning, defaults, and type/enum/bounds/required
 ///   checks (no `pattern`, `format` or CEL rules).

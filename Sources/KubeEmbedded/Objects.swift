@@ -572,6 +572,20 @@ extension ServerCore {
             return try deleteNamespace(context, old, dryRun: dryRun)
         }
         if kube.isBeingDeleted { return .json(200, try output(context, old)) }
+        if policy == "Foreground", !dryRun, !dependents(of: kube.uid).isEmpty {
+            // The owner waits (finalizer foregroundDeletion) until its blocking dependents are gone.
+            var held = kube
+            _ = held.addFinalizer(Self.foregroundFinalizer)
+            var marked = held.object
+            marked["metadata", default: [:]]["deletionTimestamp"] = .string(Timestamp.now().rfc3339)
+            marked["metadata", default: [:]]["deletionGracePeriodSeconds"] = 0
+            if kube.generation > 0 { marked["metadata", default: [:]]["generation"] = .int(kube.generation + 1) }
+            let stored = store.put(context.resource.id, marked)
+            afterWrite(context.resource, old: old, new: stored)
+            for (resource, dependent) in dependents(of: kube.uid) { deleteObject(resource, KubeObject(dependent).key) }
+            finishForegroundDeletions()
+            return .json(200, try output(context, store.get(context.resource.id, kube.key) ?? stored))
+        }
         if !kube.finalizers.isEmpty {
             var marked = old
             marked["metadata", default: [:]]["deletionTimestamp"] = .string(Timestamp.now().rfc3339)
@@ -672,8 +686,10 @@ extension ServerCore {
         if resource.namespaced { finalizeNamespace(kube.namespace) }
     }
 
-    /// Background GC: deletes objects all of whose owners are gone; strips dangling references otherwise.
+    /// Background GC: deletes objects all of whose owners are gone; strips dangling references otherwise;
+    /// then releases owners in foreground deletion.
     func collectGarbage() {
+        defer { finishForegroundDeletions() }
         var changed = true
         while changed {
             changed = false
@@ -701,6 +717,41 @@ extension ServerCore {
                     afterWrite(resource, old: object, new: stored)
                     changed = true
                 }
+            }
+        }
+    }
+
+    static let foregroundFinalizer = "foregroundDeletion"
+
+    /// Objects that name `uid` among their owner references.
+    func dependents(of uid: String) -> [(ResourceInfo, JSONObject)] {
+        store.all().compactMap { id, object in
+            guard let resource = registry.resources[id],
+                  KubeObject(object).ownerReferences.contains(where: { $0.uid == uid }) else { return nil }
+            return (resource, object)
+        }
+    }
+
+    /// Releases owners in foreground deletion whose `blockOwnerDeletion` dependents are all gone.
+    func finishForegroundDeletions() {
+        for (id, object) in store.all() {
+            guard KubeObject(object).isBeingDeleted, KubeObject(object).hasFinalizer(Self.foregroundFinalizer),
+                  let resource = registry.resources[id] else { continue }
+            let key = KubeObject(object).key
+            guard let current = store.get(id, key) else { continue }
+            let uid = KubeObject(current).uid
+            let blocking = dependents(of: uid).filter { _, dependent in
+                KubeObject(dependent).ownerReferences.contains { $0.uid == uid && $0.blockOwnerDeletion == true }
+            }
+            if !blocking.isEmpty { continue }
+            var released = KubeObject(current)
+            _ = released.removeFinalizer(Self.foregroundFinalizer)
+            if released.finalizers.isEmpty {
+                store.remove(id, key)
+                afterRemove(resource, current)
+            } else {
+                let stored = store.put(id, released.object)
+                afterWrite(resource, old: current, new: stored)
             }
         }
     }

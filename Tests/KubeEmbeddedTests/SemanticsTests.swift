@@ -87,6 +87,29 @@ struct SemanticsTests {
         }
     }
 
+    @Test func foregroundDeletionWaitsForBlockingDependents() async throws {
+        try await withHarness { harness in
+            let base = "/api/v1/namespaces/default/configmaps"
+            let owner = try #require(try await harness.request(
+                "POST", base, body: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"owner"}}"#).json)
+            let uid = try #require(owner["metadata"]?["uid"]?.stringValue)
+            let blocking = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"blocking","finalizers":["example.com/hold"],"ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"owner","uid":"\#(uid)","blockOwnerDeletion":true}]}}"#
+            let loose = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"loose","ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"owner","uid":"\#(uid)"}]}}"#
+            #expect(try await harness.request("POST", base, body: blocking).status == 201)
+            #expect(try await harness.request("POST", base, body: loose).status == 201)
+            let deleted = try await harness.request("DELETE", base + "/owner", body: #"{"propagationPolicy":"Foreground"}"#)
+            #expect(deleted.status == 200)
+            #expect(deleted.json?["metadata"]?["finalizers"] == ["foregroundDeletion"])
+            #expect(try await harness.request("GET", base + "/loose").status == 404)
+            #expect(try await harness.request("GET", base + "/blocking").json?["metadata"]?["deletionTimestamp"] != nil)
+            #expect(try await harness.request("GET", base + "/owner").status == 200, "the owner waits")
+            #expect(try await harness.request("PATCH", base + "/blocking", body: #"{"metadata":{"finalizers":null}}"#,
+                                              contentType: "application/merge-patch+json").status == 200)
+            #expect(try await harness.request("GET", base + "/blocking").status == 404)
+            #expect(try await harness.request("GET", base + "/owner").status == 404)
+        }
+    }
+
     @Test func deleteWithoutFinalizersAnswersStatusAndPreconditions() async throws {
         try await withHarness { harness in
             let created = try #require(try await harness.request("POST", "/api/v1/namespaces/default/configmaps", body: StatusBodyTests.cm).json)
