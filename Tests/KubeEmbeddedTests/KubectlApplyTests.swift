@@ -185,6 +185,17 @@ struct KubectlApplyTests {
             #expect(merge.status == 0, "\(merge.stderr)")
             let object = try JSON.decode(try await harness.kubectl(["get", "widget", "w1", "-o", "json", "--show-managed-fields"]).stdout)
             #expect(object["metadata"]?["generation"] == 2)
+            // Client-side apply of a custom resource goes through JSON merge patch.
+            let other = try fixture("widget.yaml").replacingOccurrences(of: "name: w1", with: "name: w2")
+            #expect(try await harness.kubectl(["apply", "-f", "-"], stdin: other).status == 0)
+            let recolored = other.replacingOccurrences(of: "color: red", with: "color: blue")
+            let configured = try await harness.kubectl(["apply", "-f", "-"], stdin: recolored)
+            #expect(configured.stdout.contains("widget.example.com/w2 configured"), "\(configured.stdout) \(configured.stderr)")
+            let w2 = try JSON.decode(try await harness.kubectl(["get", "widget", "w2", "-o", "json"]).stdout)
+            #expect(w2["spec"]?["color"] == "blue")
+            let badEnum = try await harness.kubectl(["apply", "-f", "-"], stdin: other.replacingOccurrences(of: "color: red", with: "color: pink"))
+            #expect(badEnum.status != 0)
+            #expect(badEnum.stderr.contains(#"spec.color: Unsupported value: "pink""#), "\(badEnum.stderr)")
         }
     }
 
