@@ -133,6 +133,7 @@ struct FieldError: Sendable {
         case notSupported = "FieldValueNotSupported"
         case duplicate = "FieldValueDuplicate"
         case tooLong = "FieldValueTooLong"
+        case tooMany = "FieldValueTooMany"
         case notFound = "FieldValueNotFound"
 
         var label: String {
@@ -143,6 +144,7 @@ struct FieldError: Sendable {
             case .notSupported: "Unsupported value"
             case .duplicate: "Duplicate value"
             case .tooLong: "Too long"
+            case .tooMany: "Too many"
             case .notFound: "Not found"
             }
         }

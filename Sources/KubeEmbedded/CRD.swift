@@ -222,8 +222,27 @@ extension ServerCore {
             let list = allowed.map { JSON.encode($0) }.joined(separator: ", ")
             errors.append(FieldError(type: .notSupported, field: path, detail: "\(JSON.encode(value)): supported values: \(list)"))
         }
-        if let text = value.stringValue, let maxLength = schema["maxLength"]?.intValue, text.count > maxLength {
-            errors.append(FieldError(type: .tooLong, field: path, detail: "may not be more than \(maxLength) bytes"))
+        if let text = value.stringValue {
+            if let maxLength = schema["maxLength"]?.intValue, text.count > maxLength {
+                errors.append(FieldError(type: .tooLong, field: path, detail: "may not be more than \(maxLength) bytes"))
+            }
+            if let minLength = schema["minLength"]?.intValue, text.count < minLength {
+                errors.append(.invalid(path, JSON.encode(value), "\(path) in body should be at least \(minLength) chars long"))
+            }
+            if let pattern = schema["pattern"]?.stringValue, let regex = try? Regex(pattern), text.firstMatch(of: regex) == nil {
+                errors.append(.invalid(path, JSON.encode(value), "\(path) in body should match '\(pattern)'"))
+            }
+            if schema["format"]?.stringValue == "date-time", !Self.isDateTime(text) {
+                errors.append(.invalid(path, JSON.encode(value), "\(path) in body must be of type date-time: \(JSON.encode(value))"))
+            }
+        }
+        if let elements = value.arrayValue {
+            if let maxItems = schema["maxItems"]?.intValue, elements.count > maxItems {
+                errors.append(FieldError(type: .tooMany, field: path, detail: "\(elements.count): must have at most \(maxItems) items"))
+            }
+            if let minItems = schema["minItems"]?.intValue, elements.count < minItems {
+                errors.append(.invalid(path, String(elements.count), "\(path) in body should have at least \(minItems) items"))
+            }
         }
         if let number = value.doubleValue {
             if let minimum = schema["minimum"]?.doubleValue, number < minimum {
@@ -250,6 +269,12 @@ extension ServerCore {
         default:
             break
         }
+    }
+
+    /// RFC 3339 date-time as OpenAPI's `format: date-time` accepts it (`2006-01-02T15:04:05[.frac](Z|±hh:mm)`).
+    static func isDateTime(_ text: String) -> Bool {
+        let pattern = #/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/#
+        return text.wholeMatch(of: pattern) != nil
     }
 
     /// Hooks after a stored write: CRD establishment.

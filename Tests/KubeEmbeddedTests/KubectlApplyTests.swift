@@ -77,6 +77,10 @@ struct KubectlApplyTests {
             #expect(table.stdout.contains("https://github.com/stefanprodan/podinfo"))
             let object = try JSON.decode(try await harness.kubectl(["get", "gitrepository", "podinfo", "-o", "json"]).stdout)
             #expect(object["spec"]?["timeout"] == "60s", "CRD default")
+            let badURL = try await harness.kubectl(["apply", "--server-side", "-f", "-"],
+                                                   stdin: repo.replacingOccurrences(of: "https://github.com", with: "ftp://github.com"))
+            #expect(badURL.status != 0)
+            #expect(badURL.stderr.contains("spec.url in body should match"), "\(badURL.stderr)")
         }
     }
 

@@ -165,6 +165,17 @@ struct ServerSideApplyTests {
                 manager: "three", path: path, extra: "&force=true")
             #expect(invalid.status == 422)
             #expect(invalid.json?["details"]?["kind"] == "Widget")
+            let badFormats = try await harness.request(
+                "POST", "/apis/example.com/v1/namespaces/default/widgets",
+                body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w3"},"spec":{"size":1,"url":"ftp://x","since":"yesterday"}}"#)
+            #expect(badFormats.status == 422)
+            #expect(badFormats.json?["message"]?.stringValue?.contains(#"spec.url: Invalid value: "ftp://x": spec.url in body should match '^(http|https|ssh)://.*$'"#) == true,
+                    "\(badFormats.body)")
+            #expect(badFormats.json?["details"]?["causes"]?.arrayValue?.count == 2)
+            let goodFormats = try await harness.request(
+                "POST", "/apis/example.com/v1/namespaces/default/widgets",
+                body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w3"},"spec":{"size":1,"url":"https://x","since":"2026-01-15T10:20:30Z"}}"#)
+            #expect(goodFormats.status == 201, "\(goodFormats.body)")
             let missingSize = try await harness.request("POST", "/apis/example.com/v1/namespaces/default/widgets",
                                                   body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w2"},"spec":{}}"#)
             #expect(missingSize.status == 422)
