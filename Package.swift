@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "KubeEmbedded",
             dependencies: [
-                "KubeModel", "YAML",
+                "KubeModel", "YAML", "CEL",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import CEL
 import KubeModel
 
 extension ServerCore {
@@ -194,6 +195,9 @@ extension ServerCore {
         }
         guard context.resource.isCustom, let schema = context.resource.schemas[context.info.version] else { return [] }
         var errors: [FieldError] = []
+        for rule in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
+            if let error = Self.celViolation(rule, value: .object(object), path: "") { errors.append(error) }
+        }
         for (key, value) in object where !["apiVersion", "kind", "metadata"].contains(key) {
             if let child = schema["properties"]?[key] { Self.validate(value, schema: child, path: key, into: &errors) }
         }
@@ -217,6 +221,9 @@ extension ServerCore {
                                          detail: "\"\(value.typeName)\": \(path) in body must be of type \(type): \"\(value.typeName)\""))
                 return
             }
+        }
+        for rule in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
+            if let error = celViolation(rule, value: value, path: path) { errors.append(error) }
         }
         if let allowed = schema["enum"]?.arrayValue, !allowed.contains(value) {
             let list = allowed.map { JSON.encode($0) }.joined(separator: ", ")
@@ -269,6 +276,32 @@ extension ServerCore {
         default:
             break
         }
+    }
+
+    /// Evaluates one `x-kubernetes-validations` rule with `self` bound to `value`. Transition rules
+    /// (`oldSelf`) and rules that fail to parse or evaluate are skipped rather than guessed at.
+    static func celViolation(_ rule: JSONValue, value: JSONValue, path: String) -> FieldError? {
+        guard let source = rule["rule"]?.stringValue, !source.contains("oldSelf"),
+              let expression = try? CELExpression(parsing: source),
+              let holds = try? expression.evaluateBool(json: ["self": value]), !holds else { return nil }
+        var message = rule["message"]?.stringValue ?? "failed rule: \(source)"
+        if let messageSource = rule["messageExpression"]?.stringValue,
+           let messageExpression = try? CELExpression(parsing: messageSource),
+           let text = (try? messageExpression.evaluate(json: ["self": value]))?.stringValue {
+            message = text
+        }
+        var field = path
+        if let extra = rule["fieldPath"]?.stringValue, !extra.isEmpty {
+            field = path.isEmpty ? String(extra.drop { $0 == "." }) : path + extra
+        }
+        let type: FieldError.ErrorType = switch rule["reason"]?.stringValue {
+        case "FieldValueForbidden": .forbidden
+        case "FieldValueRequired": .required
+        case "FieldValueDuplicate": .duplicate
+        default: .invalid
+        }
+        if type == .invalid { return .invalid(field, "\"\(value.typeName)\"", message) }
+        return FieldError(type: type, field: field, detail: message)
     }
 
     /// RFC 3339 date-time as OpenAPI's `format: date-time` accepts it (`2006-01-02T15:04:05[.frac](Z|±hh:mm)`).

@@ -176,6 +176,15 @@ struct ServerSideApplyTests {
                 "POST", "/apis/example.com/v1/namespaces/default/widgets",
                 body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w3"},"spec":{"size":1,"url":"https://x","since":"2026-01-15T10:20:30Z"}}"#)
             #expect(goodFormats.status == 201, "\(goodFormats.body)")
+            let rule = try await harness.request(
+                "POST", "/apis/example.com/v1/namespaces/default/widgets",
+                body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w4"},"spec":{"size":1,"color":"green"}}"#)
+            #expect(rule.status == 422)
+            #expect(rule.json?["message"] == #"Widget.example.com "w4" is invalid: spec: Invalid value: "object": green widgets must have size 10 or more"#)
+            let ruleHolds = try await harness.request(
+                "POST", "/apis/example.com/v1/namespaces/default/widgets",
+                body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w4"},"spec":{"size":10,"color":"green"}}"#)
+            #expect(ruleHolds.status == 201)
             let missingSize = try await harness.request("POST", "/apis/example.com/v1/namespaces/default/widgets",
                                                   body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w2"},"spec":{}}"#)
             #expect(missingSize.status == 422)
