@@ -171,7 +171,7 @@ extension ServerCore {
     }
 
     /// CRD naming rules and custom-resource schema validation (type, required, enum, bounds).
-    func validateCustom(_ context: RequestContext, _ object: JSONObject) -> [FieldError] {
+    func validateCustom(_ context: RequestContext, _ object: JSONObject, old: JSONObject? = nil) -> [FieldError] {
         if context.resource.id == Self.crdID {
             let spec = object["spec"]
             let plural = spec?["names"]?["plural"]?.stringValue ?? ""
@@ -196,10 +196,14 @@ extension ServerCore {
         guard context.resource.isCustom, let schema = context.resource.schemas[context.info.version] else { return [] }
         var errors: [FieldError] = []
         for rule in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
-            if let error = Self.celViolation(rule, value: .object(object), path: "") { errors.append(error) }
+            if let error = Self.celViolation(rule, value: .object(object), old: old.map(JSONValue.object), path: "") {
+                errors.append(error)
+            }
         }
         for (key, value) in object where !["apiVersion", "kind", "metadata"].contains(key) {
-            if let child = schema["properties"]?[key] { Self.validate(value, schema: child, path: key, into: &errors) }
+            if let child = schema["properties"]?[key] {
+                Self.validate(value, old: old?[key], schema: child, path: key, into: &errors)
+            }
         }
         for required in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where object[required] == nil {
             errors.append(.required(required, ""))
@@ -207,7 +211,9 @@ extension ServerCore {
         return errors
     }
 
-    static func validate(_ value: JSONValue, schema: JSONValue, path: String, into errors: inout [FieldError]) {
+    /// Validates `value` against `schema`; `old` is the stored value at the same path (for transition rules).
+    static func validate(_ value: JSONValue, old: JSONValue? = nil, schema: JSONValue, path: String,
+                         into errors: inout [FieldError]) {
         if value.isNull, schema["nullable"]?.boolValue == true { return }
         if let type = schema["type"]?.stringValue {
             let ok: Bool = switch (type, value) {
@@ -223,7 +229,7 @@ extension ServerCore {
             }
         }
         for rule in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
-            if let error = celViolation(rule, value: value, path: path) { errors.append(error) }
+            if let error = celViolation(rule, value: value, old: old, path: path) { errors.append(error) }
         }
         if let allowed = schema["enum"]?.arrayValue, !allowed.contains(value) {
             let list = allowed.map { JSON.encode($0) }.joined(separator: ", ")
@@ -263,7 +269,7 @@ extension ServerCore {
         case .object(let object):
             for (key, member) in object {
                 if let child = schema["properties"]?[key] ?? schema["additionalProperties"].flatMap({ $0.objectValue != nil ? $0 : nil }) {
-                    validate(member, schema: child, path: "\(path).\(key)", into: &errors)
+                    validate(member, old: old?[key], schema: child, path: "\(path).\(key)", into: &errors)
                 }
             }
             for required in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where object[required] == nil {
@@ -278,12 +284,18 @@ extension ServerCore {
         }
     }
 
-    /// Evaluates one `x-kubernetes-validations` rule with `self` bound to `value`. Transition rules
-    /// (`oldSelf`) and rules that fail to parse or evaluate are skipped rather than guessed at.
-    static func celViolation(_ rule: JSONValue, value: JSONValue, path: String) -> FieldError? {
-        guard let source = rule["rule"]?.stringValue, !source.contains("oldSelf"),
-              let expression = try? CELExpression(parsing: source),
-              let holds = try? expression.evaluateBool(json: ["self": value]), !holds else { return nil }
+    /// Evaluates one `x-kubernetes-validations` rule with `self` bound to `value` (and `oldSelf` to the stored
+    /// value on updates; transition rules are skipped on create and inside lists). Rules that fail to parse or
+    /// evaluate are skipped rather than guessed at.
+    static func celViolation(_ rule: JSONValue, value: JSONValue, old: JSONValue?, path: String) -> FieldError? {
+        guard let source = rule["rule"]?.stringValue else { return nil }
+        var bindings: [String: JSONValue] = ["self": value]
+        if source.contains("oldSelf") {
+            guard let old else { return nil }
+            bindings["oldSelf"] = old
+        }
+        guard let expression = try? CELExpression(parsing: source),
+              let holds = try? expression.evaluateBool(json: bindings), !holds else { return nil }
         var message = rule["message"]?.stringValue ?? "failed rule: \(source)"
         if let messageSource = rule["messageExpression"]?.stringValue,
            let messageExpression = try? CELExpression(parsing: messageSource),

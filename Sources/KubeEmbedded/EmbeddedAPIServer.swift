@@ -27,8 +27,8 @@ import NIOSSL
 ///   dependents are gone; Orphan propagation releases the dependents at once instead of through an `orphan` finalizer.
 /// - Built-in kinds are not validated or defaulted beyond names, the immutable fields of spec §12 and
 ///   Service cluster IPs; custom resources get schema pruning, defaults, and type/enum/bounds/length/
-///   required/`pattern`/`date-time` checks (patterns run on Swift's regex engine, not RE2), and `x-kubernetes-validations` CEL rules except
-///   transition rules (`oldSelf`); a rule that fails to evaluate is skipped.
+///   required/`pattern`/`date-time` checks (patterns run on Swift's regex engine, not RE2), and `x-kubernetes-validations` CEL rules
+///   (transition rules only outside lists); a rule that fails to evaluate is skipped.
 /// - Server-side apply tracks ownership per field path with list types from the built-in patch schema
 ///   and CRD schemas; maps are granular unless marked atomic; there is no `ancient-changes` capping.
 /// - The workload simulator (``WorkloadSimulator``) stands in for the controllers and the kubelet.

@@ -423,7 +423,7 @@ extension ServerCore {
             }
         }
         let errors = Validation.immutable(kind: resource.kind, group: resource.group, old: old, new: new)
-            + validateCustom(context, new)
+            + validateCustom(context, new, old: old)
         if !errors.isEmpty { throw invalid(context, name: oldKube.name, errors) }
         if resource.generation != .none, Self.generationChanged(resource, old: old, new: new) {
             new["metadata", default: [:]]["generation"] = .int(oldKube.generation + 1)

@@ -185,6 +185,11 @@ struct ServerSideApplyTests {
                 "POST", "/apis/example.com/v1/namespaces/default/widgets",
                 body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w4"},"spec":{"size":10,"color":"green"}}"#)
             #expect(ruleHolds.status == 201)
+            let transition = try await harness.request(
+                "PATCH", "/apis/example.com/v1/namespaces/default/widgets/w4", body: #"{"spec":{"mode":"fast"}}"#,
+                contentType: "application/merge-patch+json")
+            #expect(transition.status == 422)
+            #expect(transition.json?["message"] == #"Widget.example.com "w4" is invalid: spec.mode: Invalid value: "string": mode is immutable"#)
             let missingSize = try await harness.request("POST", "/apis/example.com/v1/namespaces/default/widgets",
                                                   body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w2"},"spec":{}}"#)
             #expect(missingSize.status == 422)
