@@ -59,6 +59,7 @@ import Testing
 @Suite(
     .enabled(if: CELPythonOracle.unavailableReason == nil, Comment(rawValue: CELPythonOracle.unavailableReason ?? "")))
 struct CELPythonDifferentialTests {
+    /// `CEL_DIFF_SEED` and `CEL_DIFF_CASES` override the seed and the number of cases, to explore further.
     @Test func generatedExpressionsAgreeWithCelPython() throws {
         let objects = (0..<24).map { index in
             var generator = KubeObjectGenerator(seed: UInt64(index) &+ 0xC0FFEE)
@@ -178,6 +179,10 @@ enum CELPythonOracle {
             .appendingPathComponent("celpy-cases-\(ProcessInfo.processInfo.processIdentifier).json")
         try Data(document.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
+        // CEL_DIFF_KEEP=PATH keeps a copy of the cases, to rerun celpy_oracle.py on them by hand.
+        if let keep = ProcessInfo.processInfo.environment["CEL_DIFF_KEEP"] {
+            try Data(document.utf8).write(to: URL(fileURLWithPath: keep))
+        }
         let (status, output) = try run([script.path, file.path])
         guard status == 0 else { throw OracleFailure(message: "celpy_oracle.py exited with \(status)") }
         let parsed = try need(try JSONSerialization.jsonObject(with: output) as? [Any])
@@ -447,6 +452,7 @@ struct ExpressionGenerator {
         case .string:
             return random.pick([
                 "''", "'Ready'", "'True'", "'web'", "\"héllo\"", "'a\\tb'", "r'\\d+'", "'\'\'tri\'\''", "'日本'", "'\\u00e9'",
+                "'nginx:1.25'", "'A'", "'READY'", "' spaced '", "'a\\nb'", "'abcd'", "'x.y'", "'\\U0001F600'", "'É'",
             ])
         case .bool: return random.pick(["true", "false"])
         case .null: return "null"
@@ -626,7 +632,9 @@ struct ExpressionGenerator {
         case 8:
             var patterns = [
                 "'^[a-z]+$'", "'Ready'", "'^Re'", "'ue$'", "'[0-9]+'", "'a|b'", "'^$'", "'.*'", "'(?i)ready'", "'x{2,}'",
-                "'\\\\d'", "'^\\\\w+:[0-9.]+$'", "'é'", "'^.{2}$'",
+                "'\\\\d'", "'^\\\\w+:[0-9.]+$'", "'é'", "'^.{2}$'", "'\\\\s'", "'[[:upper:]]'", "'\\\\pL+$'", "'^a|b$'",
+                "'(?s)a.b'", "'\\\\bweb\\\\b'", "'[^a-z]'", "'^(Ready|True)$'", "'^.{3,5}$'", "'\\\\x41'", "'[\\\\d.]+'",
+                "'(?i)É'", "'✓'", "'^[^:]*:[0-9]+\\\\.[0-9]+$'", "'a+?b'", "'(a|ab)(c|bcd)'", "'\\\\.'", "'^$|^x'",
             ]
             if !safe { patterns.append("'[a-'") }
             let pattern = random.pick(patterns)
