@@ -72,4 +72,9 @@ struct RegexTests {
         #expect(try matches("^(a|aa|a*)*b$", text) == false)
         #expect(try matches("(x+x+)+y", String(repeating: "x", count: 2000)) == false)
     }
+
+    /// Compiled patterns are cached per evaluation by their code points, not by canonical equivalence.
+    @Test func patternCacheDistinguishesCanonicallyEquivalentPatterns() {
+        expectTrue(["'e\\u0301'.matches('^e\\u0301$') && !'e\\u0301'.matches('^\\u00e9$')"])
+    }
 }
