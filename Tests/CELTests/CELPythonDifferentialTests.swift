@@ -452,7 +452,7 @@ struct ExpressionGenerator {
         case .string:
             return random.pick([
                 "''", "'Ready'", "'True'", "'web'", "\"héllo\"", "'a\\tb'", "r'\\d+'", "'\'\'tri\'\''", "'日本'", "'\\u00e9'",
-                "'nginx:1.25'", "'A'", "'READY'", "' spaced '", "'a\\nb'", "'abcd'", "'x.y'", "'\\U0001F600'", "'É'",
+                "'nginx:1.25'", "'A'", "'READY'", "' spaced '", "'a\\nb'", "'abcd'", "'x.y'", "'\\U0001F600'", "'É'", "'e\\u0301'",
             ])
         case .bool: return random.pick(["true", "false"])
         case .null: return "null"
@@ -463,7 +463,8 @@ struct ExpressionGenerator {
                 "[{'type': 'Ready', 'status': 'True'}]",
                 "[{'type': 'Stalled', 'status': 'False', 'reason': 'Failed'}, {'type': 'Ready', 'status': 'Unknown'}]",
             ])
-        case .stringMap: return random.pick(["{}", "{'app': 'web'}", "{'tier': '', 'app': 'Ready'}"])
+        case .stringMap:
+            return random.pick(["{}", "{'app': 'web'}", "{'tier': '', 'app': 'Ready'}", "{'\\u00e9': 'é', 'e\\u0301': 'ready'}"])
         case .condition: return "{'type': 'Ready', 'status': 'True', 'observedGeneration': 2}"
         }
     }
@@ -523,7 +524,8 @@ struct ExpressionGenerator {
                 default: return "string(\(expression(.string, depth: d)))"
                 }
             case 3: return "(\(expression(.bool, depth: d)) ? \(expression(.string, depth: d)) : \(expression(.string, depth: d)))"
-            case 4 where !safe: return "\(expression(.stringMap, depth: d))[\(random.pick(["'app'", "'tier'", "'zzz'"]))]"
+            case 4 where !safe:
+                return "\(expression(.stringMap, depth: d))[\(random.pick(["'app'", "'tier'", "'zzz'", "'e\\u0301'"]))]"
             default:
                 let field = random.pick(safe ? ["type", "status"] : ["type", "status", "reason", "message"])
                 return "\(expression(.condition, depth: d)).\(field)"
