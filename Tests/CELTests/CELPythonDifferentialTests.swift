@@ -54,8 +54,10 @@ import Testing
 ///   Negated int expressions are parenthesised.
 /// - `type()` of the result of an operator: cel-python's `+` on strings and doubles returns plain Python
 ///   values, so `type('a' + 'b') == string` is false. `type()` is applied to literals and paths.
-/// - Timestamps and durations are not generated: the objects are JSON, where they are plain strings,
-///   and cel-python's conversions parse through Python's `datetime` with its own rules.
+/// - Timestamps and durations: cel-python keeps them as Python `datetime`/`timedelta`, with microsecond
+///   precision, so `duration('1ns') > duration('0s')` is false and
+///   `string(timestamp('2020-01-01T00:00:00.123456789Z'))` drops the fraction (the spec: nanoseconds).
+///   They are not generated (the objects are JSON, where timestamps are plain strings anyway).
 @Suite(
     .enabled(if: CELPythonOracle.unavailableReason == nil, Comment(rawValue: CELPythonOracle.unavailableReason ?? "")))
 struct CELPythonDifferentialTests {
