@@ -245,21 +245,39 @@ struct CharMatcher: Sendable {
     }
 }
 
-/// Simple case variants of a scalar (its single-scalar lower and upper case mappings).
+/// The other members of a scalar's simple case folding orbit (Unicode CaseFolding.txt, statuses C and S,
+/// as RE2 and Go's regexp use for `(?i)`): `s`, `S` and `ſ` share one, as do `k`, `K` and the Kelvin sign.
 func caseVariants(_ c: Unicode.Scalar) -> [UInt32] {
-    var out: [UInt32] = []
-    for mapping in [c.properties.lowercaseMapping, c.properties.uppercaseMapping, c.properties.titlecaseMapping] {
-        let scalars = mapping.unicodeScalars
-        if scalars.count == 1, let first = scalars.first, first != c { out.append(first.value) }
+    guard let orbit = CaseOrbits.table[CaseOrbits.key(c.value)], orbit.count > 1 else { return [] }
+    return orbit.filter { $0 != c.value }
+}
+
+/// Simple case folding orbits, derived once from the Unicode properties of every scalar.
+enum CaseOrbits {
+    /// Orbits with more than one member, by their fold key.
+    static let table: [UInt32: [UInt32]] = {
+        var orbits: [UInt32: [UInt32]] = [:]
+        for value in UInt32(0)...0x1_FFFF {
+            let key = key(value)
+            if key != value { orbits[key, default: [key]].append(value) }
+        }
+        return orbits.filter { $0.value.count > 1 }
+    }()
+
+    /// The fold key: the lowercase of the uppercase, using only single-scalar mappings. Upper then lower
+    /// reaches letters whose own lowercase is themselves but which fold elsewhere (ſ, µ, ς, ϑ, ᲀ).
+    /// U+0130 and U+0131 fold to i only in Turkic locales, which the simple folding leaves out.
+    static func key(_ value: UInt32) -> UInt32 {
+        guard value != 0x130, value != 0x131, let scalar = Unicode.Scalar(value) else { return value }
+        let upper = single(scalar.properties.uppercaseMapping) ?? single(scalar.properties.titlecaseMapping) ?? scalar
+        return (single(upper.properties.lowercaseMapping) ?? single(scalar.properties.lowercaseMapping) ?? scalar).value
     }
-    // Fold through the lowercase form too, so e.g. 'K' (Kelvin) meets 'k' and 'K'.
-    if let lower = c.properties.lowercaseMapping.unicodeScalars.first,
-        c.properties.lowercaseMapping.unicodeScalars.count == 1
-    {
-        let upper = lower.properties.uppercaseMapping.unicodeScalars
-        if upper.count == 1, let u = upper.first, u != c { out.append(u.value) }
+
+    private static func single(_ mapping: String) -> Unicode.Scalar? {
+        var scalars = mapping.unicodeScalars.makeIterator()
+        guard let first = scalars.next(), scalars.next() == nil else { return nil }
+        return first
     }
-    return out
 }
 
 // MARK: - Parsing

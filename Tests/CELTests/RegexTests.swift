@@ -77,4 +77,36 @@ struct RegexTests {
     @Test func patternCacheDistinguishesCanonicallyEquivalentPatterns() {
         expectTrue(["'e\\u0301'.matches('^e\\u0301$') && !'e\\u0301'.matches('^\\u00e9$')"])
     }
+
+    /// `(?i)` matches whole simple case folding orbits (Unicode CaseFolding C+S, as RE2 and Go do), in
+    /// both directions: s/S/ſ, k/K/K (Kelvin), ß/ẞ, µ/μ/Μ, θ/Θ/ϑ/ϴ, ι/Ι/ͅ/ι, σ/Σ/ς, в/В/ᲀ. The Turkic
+    /// dotted and dotless i only fold in Turkic locales, so they stay apart from i and I.
+    @Test(arguments: [
+        ("(?i)\u{1E9E}", "\u{DF}", true), ("(?i)\u{DF}", "\u{1E9E}", true), ("(?i)\u{17F}", "s", true),
+        ("(?i)s", "\u{17F}", true), ("(?i)\u{17F}", "S", true), ("(?i)\u{212A}", "k", true), ("(?i)k", "\u{212A}", true),
+        ("(?i)\u{B5}", "\u{3BC}", true), ("(?i)\u{39C}", "\u{B5}", true), ("(?i)\u{3D1}", "\u{3B8}", true),
+        ("(?i)\u{3D1}", "\u{3F4}", true), ("(?i)\u{345}", "\u{3B9}", true), ("(?i)\u{345}", "\u{1FBE}", true),
+        ("(?i)\u{3C2}", "\u{3C3}", true), ("(?i)\u{1C80}", "\u{432}", true), ("(?i)[a-z]", "\u{17F}", true),
+        ("(?i)[a-z]", "\u{212A}", true), ("(?i)[^a-z]", "\u{17F}", false), ("(?i)i", "\u{131}", false),
+        ("(?i)\u{131}", "i", false), ("(?i)\u{131}", "I", false), ("(?i)i", "\u{130}", false), ("(?i)J", "\u{1F0}", false),
+        ("(?i)\u{1C4}", "\u{1C5}", true), ("(?i)\u{1F88}", "\u{1F80}", true), ("(?i)\u{AB70}", "\u{13A0}", true),
+        ("\u{17F}", "s", false),
+    ])
+    func caseFoldingOrbits(pattern: String, text: String, expected: Bool) throws {
+        func unescape(_ s: String) -> String {
+            var out = ""
+            var rest = Substring(s)
+            while let start = rest.range(of: "\\u{") {
+                out += rest[..<start.lowerBound]
+                let tail = rest[start.upperBound...]
+                guard let end = tail.firstIndex(of: "}"), let value = UInt32(tail[..<end], radix: 16),
+                    let scalar = Unicode.Scalar(value)
+                else { return out + rest }
+                out.unicodeScalars.append(scalar)
+                rest = tail[tail.index(after: end)...]
+            }
+            return out + rest
+        }
+        #expect(try matches(unescape(pattern), unescape(text)) == expected, "\(pattern) on \(text)")
+    }
 }
