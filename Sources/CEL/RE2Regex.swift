@@ -268,10 +268,14 @@ enum CaseOrbits {
     /// reaches letters whose own lowercase is themselves but which fold elsewhere (ſ, µ, ς, ϑ, ᲀ).
     /// U+0130 and U+0131 fold to i only in Turkic locales, which the simple folding leaves out.
     static func key(_ value: UInt32) -> UInt32 {
+        if let folded = foldsWithoutCaseMappings[value] { return folded }
         guard value != 0x130, value != 0x131, let scalar = Unicode.Scalar(value) else { return value }
         let upper = single(scalar.properties.uppercaseMapping) ?? single(scalar.properties.titlecaseMapping) ?? scalar
         return (single(upper.properties.lowercaseMapping) ?? single(scalar.properties.lowercaseMapping) ?? scalar).value
     }
+
+    /// CaseFolding.txt's simple foldings between letters that have no single-scalar case mappings at all.
+    private static let foldsWithoutCaseMappings: [UInt32: UInt32] = [0x1FD3: 0x390, 0x1FE3: 0x3B0, 0xFB05: 0xFB06]
 
     private static func single(_ mapping: String) -> Unicode.Scalar? {
         var scalars = mapping.unicodeScalars.makeIterator()
