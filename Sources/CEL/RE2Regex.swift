@@ -224,17 +224,15 @@ struct CharMatcher: Sendable {
         self.foldCase = foldCase
     }
 
+    /// Whether `c` is in the class. With case folding the class is closed under folding first, and its
+    /// negated parts (`\P{..}` inside brackets, and `negated` itself) are complements of folded sets, as in RE2.
     func matches(_ c: Unicode.Scalar) -> Bool {
-        var hit = contains(c.value)
-        if !hit && !(categories.isEmpty && excludedCategories.isEmpty) {
-            let category = c.properties.generalCategory
-            hit = categories.contains(category) || excludedCategories.contains { !$0.contains(category) }
-        }
-        if !hit && foldCase {
-            for variant in caseVariants(c) where contains(variant) {
-                hit = true
-                break
-            }
+        if contains(c.value) || categories.contains(c.properties.generalCategory) { return !negated }
+        let variants = foldCase ? caseVariants(c).compactMap(Unicode.Scalar.init) : []
+        var hit = variants.contains { contains($0.value) || categories.contains($0.properties.generalCategory) }
+        if !hit && !excludedCategories.isEmpty {
+            let present = [c.properties.generalCategory] + variants.map(\.properties.generalCategory)
+            hit = excludedCategories.contains { excluded in !present.contains(where: excluded.contains) }
         }
         return hit != negated
     }
@@ -656,7 +654,8 @@ struct RegexParser {
         ]
         let symbols: [G] = [.mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol]
         let separators: [G] = [.spaceSeparator, .lineSeparator, .paragraphSeparator]
-        let others: [G] = [.control, .format, .surrogate, .privateUse, .unassigned]
+        // RE2's and Go's C leaves unassigned code points out; Any takes them in.
+        let others: [G] = [.control, .format, .surrogate, .privateUse]
         return [
             "L": letters, "Lu": [.uppercaseLetter], "Ll": [.lowercaseLetter], "Lt": [.titlecaseLetter],
             "Lm": [.modifierLetter], "Lo": [.otherLetter], "M": marks, "Mn": [.nonspacingMark],
@@ -667,7 +666,7 @@ struct RegexParser {
             "Sm": [.mathSymbol], "Sc": [.currencySymbol], "Sk": [.modifierSymbol], "So": [.otherSymbol],
             "Z": separators, "Zs": [.spaceSeparator], "Zl": [.lineSeparator], "Zp": [.paragraphSeparator],
             "C": others, "Cc": [.control], "Cf": [.format], "Co": [.privateUse], "Cs": [.surrogate],
-            "Any": letters + marks + numbers + punctuation + symbols + separators + others,
+            "Any": letters + marks + numbers + punctuation + symbols + separators + others + [.unassigned],
         ]
     }()
 
@@ -750,13 +749,31 @@ struct RegexParser {
         }
         position += 1
         if !negatedParts.isEmpty {
-            // Merge complements of negated escapes like [\D] into explicit ranges.
-            for part in negatedParts { ranges += RegexParser.complement(part.ranges) }
+            // Merge complements of negated escapes like [\D] into explicit ranges; with case folding
+            // the complement is taken of the folded set, as in RE2 (`(?i)[[:^lower:]]` leaves out A-Z too).
+            for part in negatedParts {
+                let base = flags.caseInsensitive ? RegexParser.foldClosure(part.ranges) : part.ranges
+                ranges += RegexParser.complement(base)
+            }
         }
         var matcher = CharMatcher(ranges: ranges, negated: negated, foldCase: flags.caseInsensitive)
         matcher.categories = categories
         matcher.excludedCategories = excludedCategories
         return matcher
+    }
+
+    /// `ranges` with the case folding orbits of their members added (for the small ASCII and POSIX
+    /// classes that negated escapes name; larger sets are returned as they are).
+    static func foldClosure(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
+        guard ranges.reduce(0, { $0 + $1.count }) <= 4_096 else { return ranges }
+        var out = ranges
+        for range in ranges {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                out += caseVariants(scalar).map { $0...$0 }
+            }
+        }
+        return out
     }
 
     static func complement(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {

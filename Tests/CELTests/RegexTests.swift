@@ -96,4 +96,18 @@ struct RegexTests {
     func caseFoldingOrbits(pattern: String, text: String, expected: Bool) throws {
         #expect(try matches(pattern, text) == expected, "\(pattern) on \(text)")
     }
+
+    /// `(?i)` folds Unicode classes too (`(?i)\p{Lu}` matches `a`); a negated class is the complement of the
+    /// folded class. `\pC` is Cc, Cf, Co and Cs, without unassigned code points (RE2 and Go agree).
+    @Test(arguments: [
+        ("(?i)^\\p{Lu}$", "a", true), ("(?i)^\\p{Lu}$", "\u{17F}", true), ("(?i)^\\p{Ll}$", "A", true),
+        ("(?i)^[\\p{Lu}]$", "a", true), ("(?i)^\\P{Lu}$", "a", false), ("(?i)^\\P{Lu}$", "1", true),
+        ("(?i)^[^\\p{Lu}]$", "a", false), ("(?i)^[\\P{Lu}]$", "a", false), ("(?i)^[\\P{Lu}]$", "1", true),
+        ("^\\p{Lu}$", "a", false), ("^\\pC$", "\u{378}", false), ("^\\PC$", "\u{378}", true), ("^\\pC$", "\u{0}", true),
+        ("^\\p{Any}$", "\u{378}", true), ("(?i)^[[:^lower:]]$", "A", false), ("(?i)^[[:^lower:]]$", "1", true),
+        ("(?i)^[\\W]$", "\u{17F}", false), ("^[[:^lower:]]$", "A", true),
+    ])
+    func foldedAndOtherUnicodeClasses(pattern: String, text: String, expected: Bool) throws {
+        #expect(try matches(pattern, text) == expected, "\(pattern) on \(text)")
+    }
 }
