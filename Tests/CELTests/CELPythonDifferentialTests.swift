@@ -454,7 +454,7 @@ struct ExpressionGenerator {
         case .string:
             return random.pick([
                 "''", "'Ready'", "'True'", "'web'", "\"héllo\"", "'a\\tb'", "r'\\d+'", "'\'\'tri\'\''", "'日本'", "'\\u00e9'",
-                "'nginx:1.25'", "'A'", "'READY'", "' spaced '", "'a\\nb'", "'abcd'", "'x.y'", "'\\U0001F600'", "'É'", "'e\\u0301'",
+                "'nginx:1.25'", "'A'", "'READY'", "' spaced '", "'a\\nb'", "'abcd'", "'x.y'", "'\\U0001F600'", "'É'", "'e\\u0301'", "'\u{17F}'", "'\\u212a'", "'\u{1E9E}'",
             ])
         case .bool: return random.pick(["true", "false"])
         case .null: return "null"
@@ -639,6 +639,7 @@ struct ExpressionGenerator {
                 "'\\\\d'", "'^\\\\w+:[0-9.]+$'", "'é'", "'^.{2}$'", "'\\\\s'", "'[[:upper:]]'", "'\\\\pL+$'", "'^a|b$'",
                 "'(?s)a.b'", "'\\\\bweb\\\\b'", "'[^a-z]'", "'^(Ready|True)$'", "'^.{3,5}$'", "'\\\\x41'", "'[\\\\d.]+'",
                 "'(?i)É'", "'✓'", "'^[^:]*:[0-9]+\\\\.[0-9]+$'", "'a+?b'", "'(a|ab)(c|bcd)'", "'\\\\.'", "'^$|^x'",
+                "'(?i)\u{17F}'", "'(?i)^[k-s]+$'", "'(?i)\\\\p{Lu}'", "'\\\\pC'", "'(?i)[[:^lower:]]'", "'(?i)ß'",
             ]
             if !safe { patterns.append("'[a-'") }
             let pattern = random.pick(patterns)
