@@ -227,9 +227,13 @@ struct CharMatcher: Sendable {
     /// Whether `c` is in the class. With case folding the class is closed under folding first, and its
     /// negated parts (`\P{..}` inside brackets, and `negated` itself) are complements of folded sets, as in RE2.
     func matches(_ c: Unicode.Scalar) -> Bool {
-        if contains(c.value) || categories.contains(c.properties.generalCategory) { return !negated }
+        if contains(c.value) || (!categories.isEmpty && categories.contains(c.properties.generalCategory)) {
+            return !negated
+        }
         let variants = foldCase ? caseVariants(c).compactMap(Unicode.Scalar.init) : []
-        var hit = variants.contains { contains($0.value) || categories.contains($0.properties.generalCategory) }
+        var hit = variants.contains {
+            contains($0.value) || (!categories.isEmpty && categories.contains($0.properties.generalCategory))
+        }
         if !hit && !excludedCategories.isEmpty {
             let present = [c.properties.generalCategory] + variants.map(\.properties.generalCategory)
             hit = excludedCategories.contains { excluded in !present.contains(where: excluded.contains) }
