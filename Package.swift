@@ -20,6 +20,9 @@ let package = Package(
         .library(name: "StageSetAPI", targets: ["StageSetAPI"]),
         .library(name: "CRDGenerator", targets: ["CRDGenerator"]),
         .library(name: "StageSetCLI", targets: ["StageSetCLI"]),
+        .library(name: "Curl", targets: ["Curl"]),
+        .library(name: "KubeAPI", targets: ["KubeAPI"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
         .plugin(name: "GenerateCRDs", targets: ["GenerateCRDs"]),
     ],
     dependencies: [
@@ -36,6 +39,7 @@ let package = Package(
 
         // Wrappers: the only modules that import C.
         .target(name: "YAML", dependencies: ["CYAML", "KubeModel"], swiftSettings: swiftSettings),
+        .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
 
         // Model band.
         .target(
@@ -56,6 +60,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // Client band: the KubernetesClient protocol (no I/O) and the live client over Curl.
+        .target(name: "KubeAPI", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+        .target(name: "KubeClient", dependencies: ["KubeAPI", "Curl", "KubeModel", "YAML"], swiftSettings: swiftSettings),
 
         // Engines.
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
@@ -99,6 +107,13 @@ let package = Package(
         .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: ["KubeClient", "KubeAPI", "Curl", "KubeModel", "YAML"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

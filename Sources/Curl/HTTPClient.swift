@@ -1,0 +1,70 @@
+import Synchronization
+
+/// An asynchronous HTTP client over libcurl's multi interface.
+///
+/// One dedicated thread drives every transfer of the client, so connections (and HTTP/2 streams) are
+/// reused across requests. Proxies come from the environment as libcurl reads them (`https_proxy`,
+/// `no_proxy`, ...). Cancelling the calling task cancels the transfer. Keep the client alive while its
+/// streaming responses are read: releasing it cancels them.
+public final class HTTPClient: Sendable {
+    /// TLS settings applied to every request.
+    public let tls: TLSConfiguration
+    /// Upper bound on a buffered response body.
+    public let maxBodySize: Int
+    private let driver: MultiDriver
+    private let verbose: Bool
+    private let nextID = Mutex(0)
+
+    /// - Parameters:
+    ///   - verbose: libcurl's own trace on standard error (debugging only).
+    public init(tls: TLSConfiguration = TLSConfiguration(), maxBodySize: Int = 256 << 20, verbose: Bool = false) throws(CurlError) {
+        self.tls = tls
+        self.maxBodySize = maxBodySize
+        self.verbose = verbose
+        driver = try MultiDriver(name: "curl-multi")
+    }
+
+    deinit { driver.shutdown() }
+
+    private func makeTransfer(_ request: HTTPRequest) throws(CurlError) -> Transfer {
+        let easy = try EasyHandle()
+        try easy.configure(request, tls: tls, verbose: verbose)
+        let id = nextID.withLock { value in
+            value += 1
+            return value
+        }
+        return try Transfer(id: id, easy: easy, bodyLimit: maxBodySize)
+    }
+
+    /// Sends `request` and returns the whole response. Non-2xx statuses are responses, not errors.
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let transfer = try makeTransfer(request)
+        let driver = driver
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.attach(.buffered(continuation))
+                driver.add(transfer)
+            }
+        } onCancel: {
+            driver.cancel(transfer)
+        }
+    }
+
+    /// Sends `request` and returns as soon as the response headers arrived; the body follows as a stream.
+    public func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {
+        let transfer = try makeTransfer(request)
+        let driver = driver
+        let (body, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        continuation.onTermination = { termination in
+            if case .cancelled = termination { driver.cancel(transfer) }
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { head in
+                transfer.attach(.streaming(head: head, body: body, continuation: continuation))
+                driver.add(transfer)
+            }
+        } onCancel: {
+            driver.cancel(transfer)
+        }
+    }
+}
