@@ -62,13 +62,16 @@ public struct HTTPStreamingResponse: Sendable {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
-    /// Reads the whole remaining body, up to `limit` bytes (the rest is an error).
+    /// Reads the whole remaining body, up to `limit` bytes (the rest is an error); throws `CancellationError`
+    /// when the task is cancelled.
     public func collect(limit: Int = 64 << 20) async throws -> [UInt8] {
         var bytes: [UInt8] = []
         for try await chunk in body {
             bytes += chunk
             if bytes.count > limit { throw CurlError.usage("response body larger than \(limit) bytes") }
         }
+        // A cancelled task's stream ends early without an error.
+        try Task.checkCancellation()
         return bytes
     }
 }
