@@ -42,7 +42,8 @@ public struct ListOptions: Sendable, Hashable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    var queryItems: [(String, String)] {
+    /// The query parameters these options add to a request URL.
+    public var queryItems: [(String, String)] {
         var items: [(String, String)] = []
         if let labelSelector, !labelSelector.isEmpty { items.append(("labelSelector", labelSelector)) }
         if let fieldSelector, !fieldSelector.isEmpty { items.append(("fieldSelector", fieldSelector)) }
@@ -78,7 +79,8 @@ public struct WatchOptions: Sendable, Hashable {
         self.sendInitialEvents = sendInitialEvents
     }
 
-    var queryItems: [(String, String)] {
+    /// The query parameters these options add to a request URL.
+    public var queryItems: [(String, String)] {
         var items: [(String, String)] = [("watch", "true")]
         if let labelSelector, !labelSelector.isEmpty { items.append(("labelSelector", labelSelector)) }
         if let fieldSelector, !fieldSelector.isEmpty { items.append(("fieldSelector", fieldSelector)) }
@@ -106,7 +108,8 @@ public struct WriteOptions: Sendable, Hashable {
         self.fieldValidation = fieldValidation
     }
 
-    var queryItems: [(String, String)] {
+    /// The query parameters these options add to a request URL.
+    public var queryItems: [(String, String)] {
         var items: [(String, String)] = []
         if dryRun == .all { items.append(("dryRun", "All")) }
         if let fieldManager { items.append(("fieldManager", fieldManager)) }
@@ -156,7 +159,8 @@ public struct ApplyOptions: Sendable, Hashable {
         self.fieldValidation = fieldValidation
     }
 
-    var queryItems: [(String, String)] {
+    /// The query parameters these options add to a request URL.
+    public var queryItems: [(String, String)] {
         var items: [(String, String)] = [("fieldManager", fieldManager)]
         if force { items.append(("force", "true")) }
         if dryRun == .all { items.append(("dryRun", "All")) }
@@ -206,5 +210,6 @@ public struct DeleteOptions: Sendable, Hashable {
         return .object(object)
     }
 
-    var queryItems: [(String, String)] { dryRun == .all ? [("dryRun", "All")] : [] }
+    /// The query parameters these options add to a request URL.
+    public var queryItems: [(String, String)] { dryRun == .all ? [("dryRun", "All")] : [] }
 }
