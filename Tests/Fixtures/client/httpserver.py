@@ -11,6 +11,8 @@ Endpoints:
   /release         sets the release event
   /big/<n>         n bytes of "x"
   /count           how many requests this server has seen (including this one)
+  /flaky/<key>/<n>/<code>  the first n requests per key answer <code> (Retry-After: 0, a Status body), then 200
+  /auth/<token>    200 when "Authorization: Bearer <token>" was sent, else 401 with a Status body
 """
 import json
 import ssl
@@ -21,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 release = threading.Event()
 lock = threading.Lock()
 seen = [0]
+flaky = {}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -94,6 +97,22 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, b"released")
         elif path.startswith("/big/"):
             self.send(200, b"x" * int(path.split("/")[2]), ctype="text/plain")
+        elif path.startswith("/flaky/"):
+            _, _, key, n, code = path.split("/")
+            with lock:
+                flaky[key] = flaky.get(key, 0) + 1
+                count = flaky[key]
+            if count <= int(n):
+                status = json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                     "message": "try again", "reason": "", "code": int(code)}).encode()
+                self.send(int(code), status, extra=[("Retry-After", "0")])
+            else:
+                self.send(200, json.dumps({"attempts": count}).encode())
+        elif path.startswith("/auth/"):
+            if self.headers.get("Authorization") == "Bearer " + path.split("/")[2]:
+                self.send(200, b'{"ok": true}')
+            else:
+                self.send(401, b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}')
         elif path == "/count":
             self.send(200, str(seen[0]).encode(), ctype="text/plain")
         else:
