@@ -34,6 +34,12 @@ public struct KubeConfig: Sendable, Hashable {
         public var cluster: String
         public var user: String
         public var namespace: String?
+
+        public init(cluster: String, user: String, namespace: String? = nil) {
+            self.cluster = cluster
+            self.user = user
+            self.namespace = namespace
+        }
     }
 
     public var clusters: [String: Cluster] = [:]
