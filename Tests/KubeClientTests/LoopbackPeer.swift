@@ -8,12 +8,12 @@ final class LoopbackPeer {
     let port: Int
     let scheme: String
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appending(path: "Fixtures/client/httpserver.py").path
-
-    init(tls: Certificates? = nil, requireClientCA: Bool = false) throws {
+    /// - Parameters:
+    ///   - script: `httpserver.py` (generic peer) or `fakeapiserver.py` (API-shaped peer) in Tests/Fixtures/client.
+    init(script: String = "httpserver.py", arguments extra: [String] = [], tls: Certificates? = nil,
+         requireClientCA: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Self.script]
+        var arguments = ["python3", Fixtures.path(script)] + extra
         if let tls {
             arguments += ["--cert", tls.serverCert, "--key", tls.serverKey]
             if requireClientCA { arguments += ["--client-ca", tls.caCert] }
