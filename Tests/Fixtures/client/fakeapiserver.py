@@ -404,6 +404,8 @@ class Handler(BaseHTTPRequestHandler):
         generation, seen_bookmarks = state["generation"], state["bookmarks"]
         timeout = float(query.get("timeoutSeconds") or 30)
         while True:
+            if state["generation"] != generation:
+                break
             pending = [e for e in events if e[0] > cursor]
             for rv, kind, r, n, o in pending:
                 cursor = rv
@@ -413,8 +415,6 @@ class Handler(BaseHTTPRequestHandler):
                 seen_bookmarks = state["bookmarks"]
                 self.chunk({"type": "BOOKMARK", "object": {"kind": info["kind"], "apiVersion": api_version,
                                                            "metadata": {"resourceVersion": str(state["rv"])}}})
-            if state["generation"] != generation:
-                break
             if not cond.wait(timeout):
                 break
         self.wfile.write(b"0\r\n\r\n")
