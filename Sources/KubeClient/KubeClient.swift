@@ -123,8 +123,10 @@ public final class KubeClient: KubernetesClient {
     {
         let mapping = try await mapper.mapping(for: gvk)
         let path = try APIPath.path(for: mapping, namespace: mapping.namespaced ? namespace : nil, name: nil)
+        // A server-side timeout bounds the stream; the client gives up a minute later (a dead peer).
         let response = try await executor.stream(
-            path: path, query: options.queryItems, credentials: credentials, impersonation: impersonation)
+            path: path, query: options.queryItems, timeout: options.timeoutSeconds.map { .seconds($0 + 60) },
+            credentials: credentials, impersonation: impersonation)
         let (events, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
         let pump = Task {
             var decoder = WatchStreamDecoder()

@@ -133,8 +133,10 @@ final class RequestExecutor: Sendable {
     }
 
     /// Opens a streaming GET (watch). Non-2xx answers are read in full and thrown as ``KubeError``.
-    func stream(path: String, query: [(String, String)], credentials: Credentials, impersonation: Impersonation?)
-        async throws -> HTTPStreamingResponse
+    ///
+    /// - Parameter timeout: client-side limit on the whole stream (`nil`: none).
+    func stream(path: String, query: [(String, String)], timeout: Duration?, credentials: Credentials,
+                impersonation: Impersonation?) async throws -> HTTPStreamingResponse
     {
         try await limiter.acquire()
         let url = configuration.server + path + APIPath.query(query)
@@ -144,7 +146,7 @@ final class RequestExecutor: Sendable {
                 url: url,
                 headers: try headers(credentials: credentials, impersonation: impersonation, accept: "application/json",
                                      contentType: nil, reloadToken: reload),
-                connectTimeout: configuration.connectTimeout)
+                timeout: timeout, connectTimeout: configuration.connectTimeout)
             let response: HTTPStreamingResponse
             do {
                 response = try await http.stream(request)
