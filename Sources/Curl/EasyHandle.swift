@@ -80,7 +80,7 @@ final class EasyHandle {
     }
 
     /// Applies the request line, headers, body, timeouts and TLS settings.
-    func configure(_ request: HTTPRequest, tls: TLSConfiguration, verbose: Bool) throws(CurlError) {
+    func configure(_ request: HTTPRequest, tls: TLSConfiguration, proxy: String?, verbose: Bool) throws(CurlError) {
         guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
             throw CurlError.usage("unsupported URL \(request.url)")
         }
@@ -94,6 +94,10 @@ final class EasyHandle {
         try set(CURLOPT_ACCEPT_ENCODING, "")
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         if verbose { try set(CURLOPT_VERBOSE, 1) }
+        if let proxy {
+            guard !proxy.utf8.contains(0) else { throw CurlError.usage("NUL byte in proxy URL") }
+            try set(CURLOPT_PROXY, proxy)
+        }
 
         let method = request.method.uppercased()
         switch method {

@@ -11,14 +11,19 @@ public final class HTTPClient: Sendable {
     public let tls: TLSConfiguration
     /// Upper bound on a buffered response body.
     public let maxBodySize: Int
+    /// Proxy URL for every request; `nil` leaves the choice to libcurl (`http_proxy`, `https_proxy`, `no_proxy`).
+    public let proxy: String?
     private let driver: MultiDriver
     private let verbose: Bool
     private let nextID = Mutex(0)
 
     /// - Parameters:
     ///   - verbose: libcurl's own trace on standard error (debugging only).
-    public init(tls: TLSConfiguration = TLSConfiguration(), maxBodySize: Int = 256 << 20, verbose: Bool = false) throws(CurlError) {
+    public init(
+        tls: TLSConfiguration = TLSConfiguration(), proxy: String? = nil, maxBodySize: Int = 256 << 20, verbose: Bool = false
+    ) throws(CurlError) {
         self.tls = tls
+        self.proxy = proxy
         self.maxBodySize = maxBodySize
         self.verbose = verbose
         driver = try MultiDriver(name: "curl-multi")
@@ -28,7 +33,7 @@ public final class HTTPClient: Sendable {
 
     private func makeTransfer(_ request: HTTPRequest) throws(CurlError) -> Transfer {
         let easy = try EasyHandle()
-        try easy.configure(request, tls: tls, verbose: verbose)
+        try easy.configure(request, tls: tls, proxy: proxy, verbose: verbose)
         let id = nextID.withLock { value in
             value += 1
             return value

@@ -18,6 +18,8 @@ public struct ClientConfiguration: Sendable, Hashable {
     /// `https://host:port` (a path prefix is kept), without a trailing slash.
     public var server: String
     public var tls: TLSConfiguration
+    /// `proxy-url` of the cluster; `nil` lets libcurl read the proxy environment variables.
+    public var proxyURL: String?
     public var credentials: Credentials
     /// The namespace used when a namespaced call gives none.
     public var namespace: String
@@ -34,7 +36,8 @@ public struct ClientConfiguration: Sendable, Hashable {
     /// How long a token read from ``Credentials/bearerTokenFile(_:)`` is used before the file is read again.
     public var tokenFileRefreshInterval: Duration
 
-    public init(server: String, tls: TLSConfiguration = TLSConfiguration(), credentials: Credentials = .none,
+    public init(server: String, tls: TLSConfiguration = TLSConfiguration(), proxyURL: String? = nil,
+                credentials: Credentials = .none,
                 namespace: String = "default", impersonation: Impersonation? = nil, qps: Double = 50, burst: Int = 100,
                 timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), retry: RetryPolicy = RetryPolicy(),
                 userAgent: String = "stageset-kubeclient", tokenFileRefreshInterval: Duration = .seconds(60)) {
@@ -42,6 +45,7 @@ public struct ClientConfiguration: Sendable, Hashable {
         while server.hasSuffix("/") { server.removeLast() }
         self.server = server
         self.tls = tls
+        self.proxyURL = proxyURL
         self.credentials = credentials
         self.namespace = namespace
         self.impersonation = impersonation
@@ -98,7 +102,8 @@ public struct ClientConfiguration: Sendable, Hashable {
             impersonation = Impersonation(user: name, groups: user.impersonateGroups, uid: user.impersonateUID)
         }
         let ns = (namespace?.isEmpty == false ? namespace : nil) ?? chosen.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
-        self.init(server: cluster.server, tls: tls, credentials: credentials, namespace: ns, impersonation: impersonation)
+        self.init(server: cluster.server, tls: tls, proxyURL: cluster.proxyURL, credentials: credentials, namespace: ns,
+                  impersonation: impersonation)
     }
 
     /// The in-cluster configuration: `KUBERNETES_SERVICE_HOST`/`_PORT`, and the ServiceAccount token (re-read on

@@ -41,7 +41,7 @@ final class RequestExecutor: Sendable {
 
     init(configuration: ClientConfiguration) throws {
         self.configuration = configuration
-        http = try HTTPClient(tls: configuration.tls)
+        http = try HTTPClient(tls: configuration.tls, proxy: configuration.proxyURL)
         limiter = RateLimiter(qps: configuration.qps, burst: configuration.burst)
     }
 

@@ -138,6 +138,15 @@ struct HTTPClientTests {
         #expect(error?.isConnectFailure == true)
     }
 
+    @Test func sendsThroughAProxy() async throws {
+        let peer = try LoopbackPeer()
+        let client = try HTTPClient(proxy: peer.base)
+        let response = try await client.send(HTTPRequest(url: "http://origin.invalid/echo?x=1"))
+        let echo = try json(response.body)
+        // The proxy (our peer) received the absolute-form target.
+        #expect(echo["path"] as? String == "http://origin.invalid/echo?x=1")
+    }
+
     @Test func bodyLimitIsEnforced() async throws {
         let peer = try LoopbackPeer()
         let client = try HTTPClient(maxBodySize: 1000)

@@ -53,6 +53,7 @@ struct KubeConfigTests {
         #expect(configuration.credentials == .bearerToken("alpha-token"))
         #expect(configuration.namespace == "team-a")
         #expect(configuration.tls.caData?.isEmpty == false)
+        #expect(configuration.proxyURL == "http://proxy.example:3128")
         #expect(throws: KubeConfigError.self) { try ClientConfiguration.load(kubeconfig: "/nonexistent/kubeconfig") }
     }
 

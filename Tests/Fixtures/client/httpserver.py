@@ -53,7 +53,11 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             seen[0] += 1
         body = self.body()
-        path, _, query = self.path.partition("?")
+        target = self.path
+        if target.startswith("http://"):
+            # Absolute form: the request came through us as a proxy.
+            target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
+        path, _, query = target.partition("?")
         params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
         if path == "/echo":
             peer = None
