@@ -81,4 +81,43 @@ struct WatchStreamDecoderTests {
         #expect(throws: KubeClientError.self) { try ObjectList(json: ["kind": "XList", "items": [1]]) }
         #expect(throws: KubeClientError.self) { try ObjectList(json: "nope") }
     }
+
+    @Test func seededMutationsNeverCrash() throws {
+        // Hostile bodies: every outcome is events or a thrown error, never a trap.
+        var generator = SplitMix64(seed: 0x5EED)
+        let base = Array(body.utf8)
+        for _ in 0..<2000 {
+            var bytes = base
+            for _ in 0..<Int(generator.next() % 8 + 1) {
+                let position = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 3 {
+                case 0: bytes[position] = UInt8(truncatingIfNeeded: generator.next())
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(Array("{}[]\\\"\n".utf8)[Int(generator.next() % 7)], at: position)
+                }
+            }
+            var decoder = WatchStreamDecoder(maxEventSize: 4096)
+            let split = Int(generator.next() % UInt64(bytes.count + 1))
+            do {
+                for document in try decoder.feed(bytes[..<split]) + decoder.feed(bytes[split...]) {
+                    _ = try? WatchEvent(json: document)
+                }
+            } catch {
+                #expect(error is KubeClientError)
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for seeded tests.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

@@ -52,6 +52,24 @@ struct ClientVerbTests {
         #expect(await discovery.refreshCount == 3)
     }
 
+    @Test func concurrentLookupsShareOneDiscoveryRead() async throws {
+        let client = client
+        try await withThrowingTaskGroup(of: ResourceMapping.self) { group in
+            for _ in 0..<16 { group.addTask { try await client.mapper.mapping(for: Self.configMap) } }
+            for try await mapping in group { #expect(mapping.resource.resource == "configmaps") }
+        }
+        #expect(await client.discovery?.refreshCount == 1)
+    }
+
+    @Test func clientSideRateLimit() async throws {
+        // 20 requests per second with a burst of 1: five requests cannot finish in less than 200 ms.
+        let limited = try KubeClient(configuration: ClientConfiguration(server: peer.base, qps: 20, burst: 1))
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<5 { _ = try await limited.send(path: "/fake/requests") }
+        #expect(clock.now - start >= .milliseconds(200))
+    }
+
     @Test func legacyDiscovery() async throws {
         let legacy = try LoopbackPeer(script: "fakeapiserver.py", arguments: ["--legacy-discovery"])
         let client = try KubeClient(configuration: ClientConfiguration(server: legacy.base, qps: 0))
