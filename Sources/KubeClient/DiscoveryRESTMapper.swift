@@ -113,8 +113,11 @@ public actor DiscoveryRESTMapper: RESTMapper {
                         versions.insert(preferred, at: 0)
                     }
                     for version in versions {
-                        let (list, _) = try await fetch("/apis/\(name)/\(version)", "application/json")
-                        addLegacy(try decode(list), group: name, version: version, to: &index)
+                        // One unavailable group version (an aggregated API that is down) does not hide the others.
+                        guard let (list, _) = try? await fetch("/apis/\(name)/\(version)", "application/json"),
+                            let document = try? decode(list)
+                        else { continue }
+                        addLegacy(document, group: name, version: version, to: &index)
                     }
                 }
             }

@@ -139,7 +139,8 @@ public final class Informer: Sendable {
                     apply(event)
                 }
                 // A clean end (server timeout): watch again from where we are.
-            } catch let error as KubeError where error.isResourceExpired {
+            } catch let error as KubeError where error.isResourceExpired && !needsList {
+                // The watch's resourceVersion is too old: list again.
                 needsList = true
             } catch is CancellationError {
                 return

@@ -128,7 +128,10 @@ public final class KubeClient: KubernetesClient {
             path: path, query: options.queryItems, timeout: options.timeoutSeconds.map { .seconds($0 + 60) },
             credentials: credentials, impersonation: impersonation)
         let (events, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
+        let executor = executor
         let pump = Task {
+            // The transport lives as long as the stream, even if this client is released.
+            defer { withExtendedLifetime(executor) {} }
             var decoder = WatchStreamDecoder()
             do {
                 for try await chunk in response.body {
