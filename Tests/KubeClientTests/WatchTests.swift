@@ -141,6 +141,7 @@ struct WatchTests {
         #expect(await events.next() == .synced)
 
         // The stream ends: the informer watches again from its resourceVersion, without listing.
+        try await control("wait-watch")
         try await control("drop-watches")
         let a = try await client.create(configMap("a"))
         #expect(await events.next() == .added(a))
@@ -149,6 +150,7 @@ struct WatchTests {
 
         // History compacted and stream dropped: resuming fails with 410, so the informer lists again and
         // publishes the difference.
+        try await control("wait-watch")
         try await control("compact")
         try await control("drop-watches")
         let b = try await client.create(configMap("b"))

@@ -5,7 +5,8 @@ Not a faithful API server (that is KubeEmbedded): it speaks the wire shapes the 
 widgets.example.com/v1 (namespaced, status subresource, served only after POST /fake/serve-widgets).
 
 Usage: fakeapiserver.py [--legacy-discovery]; prints "ready <port>", serves until stdin closes.
-Test controls: POST /fake/serve-widgets, /fake/compact (every older resourceVersion becomes 410 for
+Test controls: POST /fake/serve-widgets, /fake/wait-watch (returns once a watch opened since the last
+drop is streaming), /fake/compact (every older resourceVersion becomes 410 for
 watches), /fake/drop-watches (ends open watch streams), /fake/bookmark (sends a bookmark to watchers),
 GET /fake/requests (the mutating requests seen: method, path, query, content type, body).
 """
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 LEGACY = "--legacy-discovery" in sys.argv
 cond = threading.Condition()
 state = {"rv": 1, "compacted": 0, "generation": 0, "widgets": False, "bookmarks": 0}
+open_watches = {}  # generation -> number of watch streams opened in it and still open
 store = {}  # (resource, ns, name) -> object
 events = []  # (rv, type, resource, ns, object)
 requests = []
@@ -185,7 +187,9 @@ class Handler(BaseHTTPRequestHandler):
             if what == "serve-widgets":
                 state["widgets"] = True
             elif what == "compact":
-                state["compacted"] = state["rv"] + 1
+                # Like etcd compaction after a write nobody watched: every version before now is gone.
+                state["rv"] += 1
+                state["compacted"] = state["rv"]
             elif what == "drop-watches":
                 state["generation"] += 1
                 cond.notify_all()
@@ -194,6 +198,10 @@ class Handler(BaseHTTPRequestHandler):
                 cond.notify_all()
             elif what == "requests":
                 return 200, requests
+            elif what == "wait-watch":
+                # Returns once a watch stream opened since the last drop is established (bounded).
+                ok = cond.wait_for(lambda: open_watches.get(state["generation"], 0) > 0, timeout=20)
+                return (200, {"ok": True}) if ok else status(504, "Timeout", "no watch opened")
         return 200, {"ok": True}
 
     def discovery(self, root):
@@ -403,6 +411,17 @@ class Handler(BaseHTTPRequestHandler):
                     self.chunk({"type": "ADDED", "object": o})
         generation, seen_bookmarks = state["generation"], state["bookmarks"]
         timeout = float(query.get("timeoutSeconds") or 30)
+        open_watches[generation] = open_watches.get(generation, 0) + 1
+        cond.notify_all()
+        try:
+            self.stream_events(resource, ns, selector, bookmarks, cursor, generation, seen_bookmarks, timeout, api_version, info)
+        finally:
+            open_watches[generation] -= 1
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+        return None
+
+    def stream_events(self, resource, ns, selector, bookmarks, cursor, generation, seen_bookmarks, timeout, api_version, info):
         while True:
             if state["generation"] != generation:
                 break
@@ -417,9 +436,6 @@ class Handler(BaseHTTPRequestHandler):
                                                            "metadata": {"resourceVersion": str(state["rv"])}}})
             if not cond.wait(timeout):
                 break
-        self.wfile.write(b"0\r\n\r\n")
-        self.wfile.flush()
-        return None
 
 
 def main():
