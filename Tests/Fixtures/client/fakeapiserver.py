@@ -4,7 +4,8 @@ Not a faithful API server (that is KubeEmbedded): it speaks the wire shapes the 
 (kube-api-server.md §2, §4, §8, §10, §11.1) for configmaps, namespaces, serviceaccounts (+ token) and
 widgets.example.com/v1 (namespaced, status subresource, served only after POST /fake/serve-widgets).
 
-Usage: fakeapiserver.py [--legacy-discovery]; prints "ready <port>", serves until stdin closes.
+Usage: fakeapiserver.py [--legacy-discovery] [--cert CERT --key KEY] [--token TOKEN]; prints "ready <port>",
+serves until stdin closes. With --token every request must carry "Authorization: Bearer TOKEN" (else 401).
 Test controls: POST /fake/serve-widgets, /fake/wait-watch (returns once a watch opened since the last
 drop is streaming), /fake/compact (every older resourceVersion becomes 410 for
 watches), /fake/drop-watches (ends open watch streams), /fake/bookmark (sends a bookmark to watchers),
@@ -12,6 +13,7 @@ GET /fake/requests (the mutating requests seen: method, path, query, content typ
 """
 import copy
 import json
+import ssl
 import sys
 import threading
 import uuid
@@ -19,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 LEGACY = "--legacy-discovery" in sys.argv
+_valued = [a for a in sys.argv[1:] if a != "--legacy-discovery"]
+OPTIONS = dict(zip(_valued[::2], _valued[1::2]))
 cond = threading.Condition()
 state = {"rv": 1, "compacted": 0, "generation": 0, "widgets": False, "bookmarks": 0}
 open_watches = {}  # generation -> number of watch streams opened in it and still open
@@ -145,6 +149,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "GET":
             requests.append({"method": self.command, "path": url.path, "query": query,
                              "contentType": self.headers.get("Content-Type"), "body": raw.decode("utf-8", "replace")})
+        token = OPTIONS.get("--token")
+        if token and self.headers.get("Authorization") != "Bearer " + token:
+            self.reply(*status(401, "Unauthorized", "Unauthorized"))
+            return
         try:
             result = self.route(parts, query, raw)
         except (ValueError, KeyError, IndexError, TypeError) as error:
@@ -441,6 +449,10 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if "--cert" in OPTIONS:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(OPTIONS["--cert"], OPTIONS["--key"])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("ready %d" % server.server_address[1], flush=True)
     sys.stdin.read()
