@@ -1,5 +1,5 @@
 import Foundation
-public import KubeModel
+import KubeModel
 import YAML
 
 /// A kubeconfig (clientcmd `Config`): named clusters, users and contexts, possibly merged from several files.
