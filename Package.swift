@@ -23,12 +23,17 @@ let package = Package(
         .library(name: "Curl", targets: ["Curl"]),
         .library(name: "KubeAPI", targets: ["KubeAPI"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "KubeEmbedded", targets: ["KubeEmbedded"]),
         .plugin(name: "GenerateCRDs", targets: ["GenerateCRDs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/mxcl/Version", from: "2.2.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C band: modulemap + shim.h only.
@@ -67,6 +72,22 @@ let package = Package(
 
         // Engines.
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
+
+        // Embedded Kubernetes-API-compatible server for end-to-end tests and the no-cluster default.
+        .target(
+            name: "KubeEmbedded",
+            dependencies: [
+                "KubeModel", "YAML",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // Generators: our controller-gen, as a library, a thin executable and a command plugin.
         .target(name: "CRDGenerator", dependencies: ["StageSetAPI", "KubeModel", "YAML"], swiftSettings: swiftSettings),
@@ -111,7 +132,12 @@ let package = Package(
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KubeClient", "KubeAPI", "Curl", "KubeModel", "YAML"],
+            dependencies: ["KubeClient", "KubeAPI", "Curl", "KubeModel", "YAML", "KubeEmbedded"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KubeEmbeddedTests",
+            dependencies: ["KubeEmbedded", "KubeModel", "YAML", "CCurl"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),
