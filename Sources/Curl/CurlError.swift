@@ -3,13 +3,13 @@ import CCurl
 /// A libcurl failure: the `CURLcode` (or `CURLMcode` for the multi interface) and libcurl's message.
 public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The raw `CURLcode` value (for multi-interface failures, the raw `CURLMcode`).
-    public let code: Int32
+    public let code: Int
     /// libcurl's explanation, the detailed error buffer text when there was one.
     public let message: String
     /// Whether `code` is a `CURLMcode` rather than a `CURLcode`.
     public let isMultiError: Bool
 
-    public init(code: Int32, message: String, isMultiError: Bool = false) {
+    public init(code: Int, message: String, isMultiError: Bool = false) {
         self.code = code
         self.message = message
         self.isMultiError = isMultiError
@@ -20,13 +20,13 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The transfer ran longer than its timeout (`CURLE_OPERATION_TIMEDOUT`).
-    public var isTimeout: Bool { !isMultiError && code == Int32(CURLE_OPERATION_TIMEDOUT.rawValue) }
+    public var isTimeout: Bool { !isMultiError && code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
 
     /// No connection was made, so the server never saw the request (resolve or connect failure).
     public var isConnectFailure: Bool {
         guard !isMultiError else { return false }
         return [CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY]
-            .contains { $0.rawValue == UInt32(bitPattern: code) }
+            .contains { Int($0.rawValue) == code }
     }
 
     /// A failure worth retrying for an idempotent request: connect failures, timeouts and broken connections.
@@ -36,7 +36,7 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
             CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR,
             CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM,
         ]
-        return transient.contains { $0.rawValue == UInt32(bitPattern: code) }
+        return transient.contains { Int($0.rawValue) == code }
     }
 
     /// Whether the server's certificate or the TLS handshake failed (never retried).
@@ -44,7 +44,7 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
         guard !isMultiError else { return false }
         let tls: [CURLcode] = [CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM,
                                CURLE_SSL_CACERT_BADFILE]
-        return tls.contains { $0.rawValue == UInt32(bitPattern: code) }
+        return tls.contains { Int($0.rawValue) == code }
     }
 
     /// The one place a `CURLcode` becomes a Swift error; `detail` is the handle's error buffer.
@@ -55,15 +55,15 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
 
     init(code: CURLcode, detail: String = "") {
         let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-        self.init(code: Int32(bitPattern: code.rawValue), message: text)
+        self.init(code: Int(code.rawValue), message: text)
     }
 
     init(multiCode: CURLMcode) {
-        self.init(code: multiCode.rawValue, message: String(cString: curl_multi_strerror(multiCode)), isMultiError: true)
+        self.init(code: Int(multiCode.rawValue), message: String(cString: curl_multi_strerror(multiCode)), isMultiError: true)
     }
 
     /// A failure detected on our side of the C boundary (bad option value, handle allocation).
     static func usage(_ message: String) -> CurlError {
-        CurlError(code: Int32(bitPattern: CURLE_BAD_FUNCTION_ARGUMENT.rawValue), message: message)
+        CurlError(code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue), message: message)
     }
 }

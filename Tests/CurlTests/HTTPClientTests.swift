@@ -214,3 +214,35 @@ struct HTTPClientTLSTests {
         #expect(echo["peer_cn"] as? String == "test-client")
     }
 }
+
+/// The blocking one-shot API (used by the KMS decryptor) against the same peer.
+@Suite(.timeLimit(.minutes(1)))
+struct CurlEasyTests {
+    @Test func performsRequestsOnTheCallingThread() throws {
+        let peer = try LoopbackPeer()
+        let easy = try CurlEasy()
+        let response = try easy.perform(CurlRequest(
+            method: "POST", url: peer.base + "/echo", headers: [("X-Amz-Target", "TrentService.Decrypt")],
+            body: Array("{}".utf8)))
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type") == "application/json")
+        #expect(response.headers.allSatisfy { $0.name == $0.name.lowercased() })
+        let echo = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        #expect(echo["method"] as? String == "POST")
+        #expect(echo["body"] as? String == "{}")
+        #expect((echo["headers"] as? [[String]])?.contains(["X-Amz-Target", "TrentService.Decrypt"]) == true)
+        let put = try easy.perform(CurlRequest(method: "PUT", url: peer.base + "/echo"))
+        #expect(put.status == 200)
+    }
+
+    @Test func limitsAndTimeouts() throws {
+        let peer = try LoopbackPeer()
+        let easy = try CurlEasy()
+        #expect(throws: CurlError.self) { try easy.perform(CurlRequest(url: peer.base + "/big/100"), maxBodyBytes: 10) }
+        let error = #expect(throws: CurlError.self) {
+            try easy.perform(CurlRequest(url: peer.base + "/hold", timeoutMilliseconds: 200))
+        }
+        #expect(error?.isTimeout == true)
+        #expect(try easy.perform(CurlRequest(url: peer.base + "/status/418")).status == 418)
+    }
+}
