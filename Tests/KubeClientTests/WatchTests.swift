@@ -159,6 +159,23 @@ struct WatchTests {
         #expect(informer.list().map(\.name) == ["a", "b"])
     }
 
+    @Test func informerReconnectsWithBackoffAfterFailedWatches() async throws {
+        let informer = Informer(client: client, gvk: Self.configMap, namespace: "demo",
+                                backoff: RetryPolicy(maxRetries: .max, initialDelay: .milliseconds(10), maxDelay: .milliseconds(50)))
+        var events = informer.events().makeAsyncIterator()
+        let running = Task { await informer.run() }
+        defer { running.cancel() }
+        #expect(await events.next() == .synced)
+        try await control("wait-watch")
+        // The stream ends and the next three watch requests are refused with 503.
+        _ = try await client.send(method: "POST", path: "/fake/fail-watches", query: [("count", "3")])
+        try await control("drop-watches")
+        let created = try await client.create(configMap("after-outage"))
+        #expect(await events.next() == .added(created))
+        #expect(informer.watchCount == 5)
+        #expect(informer.listCount == 1)
+    }
+
     @Test func lateSubscriberGetsTheCacheFirst() async throws {
         _ = try await client.create(configMap("one"))
         let informer = Informer(client: client, gvk: Self.configMap, namespace: "demo")

@@ -8,7 +8,7 @@ Usage: fakeapiserver.py [--legacy-discovery] [--cert CERT --key KEY] [--token TO
 serves until stdin closes. With --token every request must carry "Authorization: Bearer TOKEN" (else 401).
 Test controls: POST /fake/serve-widgets, /fake/wait-watch (returns once a watch opened since the last
 drop is streaming), /fake/compact (every older resourceVersion becomes 410 for
-watches), /fake/drop-watches (ends open watch streams), /fake/bookmark (sends a bookmark to watchers),
+watches), /fake/drop-watches (ends open watch streams), /fake/bookmark (sends a bookmark to watchers), /fake/fail-watches?count=N (the next N watch requests get 503),
 GET /fake/requests (the mutating requests seen: method, path, query, content type, body).
 """
 import copy
@@ -24,7 +24,7 @@ LEGACY = "--legacy-discovery" in sys.argv
 _valued = [a for a in sys.argv[1:] if a != "--legacy-discovery"]
 OPTIONS = dict(zip(_valued[::2], _valued[1::2]))
 cond = threading.Condition()
-state = {"rv": 1, "compacted": 0, "generation": 0, "widgets": False, "bookmarks": 0}
+state = {"rv": 1, "compacted": 0, "generation": 0, "widgets": False, "bookmarks": 0, "fail_watches": 0}
 open_watches = {}  # generation -> number of watch streams opened in it and still open
 store = {}  # (resource, ns, name) -> object
 events = []  # (rv, type, resource, ns, object)
@@ -201,6 +201,8 @@ class Handler(BaseHTTPRequestHandler):
             elif what == "drop-watches":
                 state["generation"] += 1
                 cond.notify_all()
+            elif what == "fail-watches":
+                state["fail_watches"] = int(query.get("count", "1"))
             elif what == "bookmark":
                 state["bookmarks"] += 1
                 cond.notify_all()
@@ -398,6 +400,9 @@ class Handler(BaseHTTPRequestHandler):
         return 200, updated
 
     def watch(self, resource, ns, query, api_version, info):
+        if state["fail_watches"] > 0:
+            state["fail_watches"] -= 1
+            return status(503, "ServiceUnavailable", "watch refused for the test")
         since = query.get("resourceVersion") or "0"
         bookmarks = query.get("allowWatchBookmarks") == "true"
         selector = query.get("labelSelector")
