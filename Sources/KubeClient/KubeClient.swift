@@ -15,6 +15,8 @@ public final class KubeClient: KubernetesClient {
     let executor: RequestExecutor
     let credentials: Credentials
     let impersonation: Impersonation?
+    /// Limit on each non-watch request of this copy.
+    public let timeout: Duration
 
     /// - Parameter mapper: resolves kinds; `nil` reads the server's discovery documents.
     public init(configuration: ClientConfiguration, mapper: (any RESTMapper)? = nil) throws {
@@ -22,6 +24,7 @@ public final class KubeClient: KubernetesClient {
         executor = try RequestExecutor(configuration: configuration)
         credentials = configuration.credentials
         impersonation = configuration.impersonation
+        timeout = configuration.timeout
         if let mapper {
             self.mapper = mapper
             discovery = nil
@@ -44,23 +47,29 @@ public final class KubeClient: KubernetesClient {
         try self.init(configuration: ClientConfiguration.load(kubeconfig: kubeconfig, context: context, namespace: namespace))
     }
 
-    private init(sharing other: KubeClient, credentials: Credentials, impersonation: Impersonation?) {
+    private init(sharing other: KubeClient, credentials: Credentials, impersonation: Impersonation?, timeout: Duration) {
         configuration = other.configuration
         mapper = other.mapper
         discovery = other.discovery
         executor = other.executor
         self.credentials = credentials
         self.impersonation = impersonation
+        self.timeout = timeout
     }
 
     /// The same client sending `Impersonate-User`/`Impersonate-Group` for `impersonation` (`nil`: none).
     public func impersonating(_ impersonation: Impersonation?) -> any KubernetesClient {
-        KubeClient(sharing: self, credentials: credentials, impersonation: impersonation)
+        KubeClient(sharing: self, credentials: credentials, impersonation: impersonation, timeout: timeout)
     }
 
     /// The same client authenticating with other credentials (e.g. a TokenRequest token), without impersonation.
     public func authenticating(with credentials: Credentials) -> KubeClient {
-        KubeClient(sharing: self, credentials: credentials, impersonation: nil)
+        KubeClient(sharing: self, credentials: credentials, impersonation: nil, timeout: timeout)
+    }
+
+    /// The same client with another limit on each non-watch request.
+    public func withTimeout(_ timeout: Duration) -> KubeClient {
+        KubeClient(sharing: self, credentials: credentials, impersonation: impersonation, timeout: timeout)
     }
 
     // MARK: Raw requests
@@ -70,7 +79,7 @@ public final class KubeClient: KubernetesClient {
     public func send(method: String = "GET", path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
                      contentType: String? = nil, accept: String = "application/json") async throws -> HTTPResponse {
         try await executor.send(method: method, path: path, query: query, body: body, contentType: contentType,
-                                accept: accept, credentials: credentials, impersonation: impersonation)
+                                accept: accept, timeout: timeout, credentials: credentials, impersonation: impersonation)
     }
 
     private func decodeObject(_ response: HTTPResponse) throws -> KubeObject {

@@ -92,7 +92,8 @@ final class RequestExecutor: Sendable {
     /// Sends one request and returns a 2xx response; other statuses are thrown as ``KubeError``.
     func send(
         method: String, path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String? = nil,
-        accept: String = "application/json", credentials: Credentials, impersonation: Impersonation?
+        accept: String = "application/json", timeout: Duration? = nil, credentials: Credentials,
+        impersonation: Impersonation?
     ) async throws -> HTTPResponse {
         let url = configuration.server + path + APIPath.query(query)
         let policy = configuration.retry
@@ -104,7 +105,7 @@ final class RequestExecutor: Sendable {
                 method: method, url: url,
                 headers: try headers(credentials: credentials, impersonation: impersonation, accept: accept,
                                      contentType: contentType, reloadToken: false),
-                body: body, timeout: configuration.timeout, connectTimeout: configuration.connectTimeout)
+                body: body, timeout: timeout ?? configuration.timeout, connectTimeout: configuration.connectTimeout)
             let response: HTTPResponse
             do {
                 response = try await http.send(request)

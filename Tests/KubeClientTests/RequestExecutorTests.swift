@@ -105,6 +105,14 @@ struct RequestExecutorTests {
         #expect(!plainHeaders.contains { $0[0]?.stringValue?.hasPrefix("Impersonate") == true })
     }
 
+    @Test func perRequestTimeout() async throws {
+        let peer = try LoopbackPeer()
+        let client = try client(peer, retries: 0).withTimeout(.milliseconds(200))
+        let error = await #expect(throws: KubeClientError.self) { _ = try await client.send(path: "/hold") }
+        #expect(error?.code == .transport)
+        #expect(client.timeout == .milliseconds(200))
+    }
+
     @Test func basicAuth() async throws {
         let peer = try LoopbackPeer()
         let client = try client(peer, credentials: .basic(username: "u", password: "p"))
