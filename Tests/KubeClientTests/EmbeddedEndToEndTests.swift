@@ -14,20 +14,26 @@ struct EmbeddedEndToEndTests {
     static let widget = GroupVersionKind(group: "example.com", version: "v1", kind: "Widget")
     static let crd = GroupVersionKind(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition")
 
-    /// Starts a server, hands a client configured from its kubeconfig file to `body`, stops the server.
-    private func withServer(_ body: (EmbeddedAPIServer, KubeClient) async throws -> Void) async throws {
+    /// Starts a server on an ephemeral loopback port, runs `body`, stops the server.
+    private func withStartedServer(_ body: (EmbeddedAPIServer) async throws -> Void) async throws {
         let server = try EmbeddedAPIServer()
         try await server.start()
-        let path = try Fixtures.temporaryDirectory() + "/kubeconfig"
-        try server.writeKubeconfig(to: path)
         do {
-            let client = try KubeClient(kubeconfig: path)
-            try await body(server, client)
+            try await body(server)
         } catch {
             try? await server.shutdown()
             throw error
         }
         try await server.shutdown()
+    }
+
+    /// Also hands `body` a client configured from the kubeconfig file the server writes.
+    private func withServer(_ body: (EmbeddedAPIServer, KubeClient) async throws -> Void) async throws {
+        try await withStartedServer { server in
+            let path = try Fixtures.temporaryDirectory() + "/kubeconfig"
+            try server.writeKubeconfig(to: path)
+            try await body(server, try KubeClient(kubeconfig: path))
+        }
     }
 
     private func configMap(_ name: String, data: JSONValue = ["k": "v"], labels: [String: String] = [:]) -> KubeObject {
@@ -287,6 +293,25 @@ struct EmbeddedEndToEndTests {
             let stranger = client.authenticating(with: .bearerToken("not-a-token"))
             let unauthorized = await #expect(throws: KubeError.self) { _ = try await stranger.list(Self.configMap, namespace: "default") }
             #expect(unauthorized?.isUnauthorized == true)
+        }
+    }
+
+    @Test func inClusterConfigurationWithTokenRotation() async throws {
+        try await withStartedServer { server in
+            let directory = try Fixtures.temporaryDirectory()
+            try server.caCertificatePEM.write(toFile: directory + "/ca.crt", atomically: true, encoding: .utf8)
+            try "default\n".write(toFile: directory + "/namespace", atomically: true, encoding: .utf8)
+            try "not-yet-valid\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+            let environment = ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(server.port)]
+            let client = try KubeClient(configuration: ClientConfiguration.inCluster(environment: environment, directory: directory))
+            #expect(client.configuration.server == server.url)
+
+            let rejected = await #expect(throws: KubeError.self) { _ = try await client.send(path: "/api/v1/namespaces/default/configmaps") }
+            #expect(rejected?.isUnauthorized == true)
+            // The kubelet rotates the projected token: the next 401 makes the client read the file again.
+            try "\(server.adminToken)\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+            let list = try await client.list(Self.configMap, namespace: "default")
+            #expect(list.kind == "ConfigMapList")
         }
     }
 }
