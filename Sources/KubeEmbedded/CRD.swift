@@ -36,51 +36,81 @@ extension ServerCore {
         let errors = validateCustom(context, object)
         if !errors.isEmpty { throw invalid(context, name: KubeObject(object).name, errors) }
         if context.resource.isCustom {
-            normalizeCustom(context.resource, version: context.info.version, &object)
+            let unknown = normalizeCustom(context.resource, version: context.info.version, &object)
+            try reportUnknownFields(context, unknown)
+        }
+    }
+
+    /// `fieldValidation` (spec §4.12): Strict rejects unknown fields, Warn (default) reports them, Ignore drops them.
+    func reportUnknownFields(_ context: RequestContext, _ unknown: [String]) throws(APIError) {
+        guard !unknown.isEmpty else { return }
+        switch context.request.query("fieldValidation") ?? "Warn" {
+        case "Strict":
+            throw APIError.badRequest(unknown.map { ".\($0): field not declared in schema" }.joined(separator: ", "))
+        case "Ignore":
+            return
+        default:
+            warnings.append(contentsOf: unknown.map { "unknown field \"\($0)\"" })
         }
     }
 
     /// Schema pruning and defaulting for custom resources.
-    func normalizeCustom(_ resource: ResourceInfo, version: String, _ object: inout JSONObject) {
-        guard let schema = resource.schemas[version] else { return }
+    /// Prunes fields the schema does not declare and applies defaults; returns the pruned paths.
+    @discardableResult
+    func normalizeCustom(_ resource: ResourceInfo, version: String, _ object: inout JSONObject) -> [String] {
+        guard let schema = resource.schemas[version] else { return [] }
+        var unknown: [String] = []
         for (key, value) in object where !["apiVersion", "kind", "metadata"].contains(key) {
             guard let child = schema["properties"]?[key] else {
-                if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue != true { object[key] = nil }
+                if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue != true {
+                    object[key] = nil
+                    unknown.append(key)
+                }
                 continue
             }
-            object[key] = Self.pruneAndDefault(value, schema: child)
+            object[key] = Self.pruneAndDefault(value, schema: child, path: key, unknown: &unknown)
         }
         if let properties = schema["properties"]?.objectValue {
             for (key, child) in properties where object[key] == nil && !["apiVersion", "kind", "metadata"].contains(key) {
-                if let value = child["default"] { object[key] = Self.pruneAndDefault(value, schema: child) }
+                var ignored: [String] = []
+                if let value = child["default"] { object[key] = Self.pruneAndDefault(value, schema: child, path: key, unknown: &ignored) }
             }
         }
+        return unknown
     }
 
-    static func pruneAndDefault(_ value: JSONValue, schema: JSONValue) -> JSONValue {
+    static func pruneAndDefault(_ value: JSONValue, schema: JSONValue, path: String, unknown: inout [String]) -> JSONValue {
         switch value {
         case .object(var object):
             let preserve = schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
             if let properties = schema["properties"]?.objectValue {
                 for (key, member) in object {
                     if let child = properties[key] {
-                        object[key] = pruneAndDefault(member, schema: child)
+                        object[key] = pruneAndDefault(member, schema: child, path: "\(path).\(key)", unknown: &unknown)
                     } else if let additional = schema["additionalProperties"], additional.objectValue != nil {
-                        object[key] = pruneAndDefault(member, schema: additional)
+                        object[key] = pruneAndDefault(member, schema: additional, path: "\(path).\(key)", unknown: &unknown)
                     } else if !preserve {
                         object[key] = nil
+                        unknown.append("\(path).\(key)")
                     }
                 }
                 for (key, child) in properties where object[key] == nil {
-                    if let defaultValue = child["default"] { object[key] = pruneAndDefault(defaultValue, schema: child) }
+                    var ignored: [String] = []
+                    if let defaultValue = child["default"] {
+                        object[key] = pruneAndDefault(defaultValue, schema: child, path: key, unknown: &ignored)
+                    }
                 }
             } else if let additional = schema["additionalProperties"], additional.objectValue != nil {
-                for (key, member) in object { object[key] = pruneAndDefault(member, schema: additional) }
+                for (key, member) in object {
+                    object[key] = pruneAndDefault(member, schema: additional, path: "\(path).\(key)", unknown: &unknown)
+                }
             }
             return .object(object)
         case .array(let elements):
             guard let items = schema["items"] else { return value }
-            return .array(elements.map { pruneAndDefault($0, schema: items) })
+            return .array(elements.enumerated().map { index, element in
+                pruneAndDefault(element, schema: items, path: "\(path)[\(index)]", unknown: &unknown)
+            })
         default:
             return value
         }
@@ -172,6 +202,7 @@ extension ServerCore {
     /// Hooks after a stored write: CRD establishment.
     func afterWrite(_ resource: ResourceInfo, old: JSONObject?, new: JSONObject) {
         if resource.id == Self.crdID { establish(new) }
+        simulate(resource, old: old, new: new)
     }
 
     /// Registers the CRD's resource and writes its status conditions (naming + establishing controllers).
@@ -203,7 +234,10 @@ extension ServerCore {
                 guard let name = version["name"]?.stringValue else { continue }
                 if let schema = version["schema"]?["openAPIV3Schema"] { info.schemas[name] = schema }
                 if let columns = version["additionalPrinterColumns"]?.arrayValue { info.printerColumns[name] = columns }
-                if let warning = version["deprecationWarning"]?.stringValue { info.deprecationWarnings[name] = warning }
+                if version["deprecated"]?.boolValue == true {
+                    info.deprecationWarnings[name] = version["deprecationWarning"]?.stringValue
+                        ?? "\(group)/\(name) \(kind) is deprecated"
+                }
             }
             registry.register(info)
             discoveryGeneration += 1

@@ -21,6 +21,12 @@ public final class EmbeddedAPIServer: Sendable {
         public var maxBodyBytes: Int = 3 * 1024 * 1024
         /// The admin bearer token; random when nil.
         public var adminToken: String? = nil
+        /// The workload simulator (on by default, no delay).
+        public var simulator = WorkloadSimulator()
+        /// Injected faults (none by default).
+        public var faults = FaultInjection.none
+        /// When set, objects are saved to `<dataDirectory>/state.json` after every change and loaded at start-up.
+        public var dataDirectory: String? = nil
 
         public init() {}
     }
@@ -41,6 +47,12 @@ public final class EmbeddedAPIServer: Sendable {
         certificates = try ServingCertificates.generate()
         caCertificatePEM = certificates.caPEM
         core = ServerCore(adminToken: token, historyLimit: options.watchHistoryLimit, maxBodyBytes: options.maxBodyBytes)
+        core.simulator = options.simulator
+        core.faults = options.faults
+        if let directory = options.dataDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try core.lock.withLock { try core.load(from: directory) }
+        }
     }
 
     /// Binds and starts serving HTTPS on `host:port` (0 picks an ephemeral port).
@@ -121,6 +133,21 @@ public final class EmbeddedAPIServer: Sendable {
 
     /// The current global resourceVersion.
     public var currentResourceVersion: String { core.lock.withLock { String(core.store.revision) } }
+
+    /// Changes the workload simulator's settings.
+    public func setSimulator(_ simulator: WorkloadSimulator) {
+        core.lock.withLock { core.simulator = simulator }
+    }
+
+    /// Changes the injected faults.
+    public func setFaults(_ faults: FaultInjection) {
+        core.lock.withLock { core.faults = faults }
+    }
+
+    /// Ends every open watch stream, as a dropped connection or an apiserver restart would.
+    public func dropWatchStreams() {
+        core.lock.withLock { core.store.endWatchers() }
+    }
 
     /// Ends all watch streams and closes the listener and every connection.
     public func shutdown() async throws {

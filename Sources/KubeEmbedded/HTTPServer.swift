@@ -48,12 +48,25 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 method: requestHead.method.rawValue, uri: requestHead.uri,
                 headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: body)
             body = []
-            switch core.handle(request) {
-            case .full(let status, let headers, let bytes):
-                writeFull(context, requestHead, status: status, headers: headers, body: request.method == "HEAD" ? [] : bytes)
-            case .watch(let headers, let start):
-                startWatch(context, requestHead, headers: headers, start: start)
+            let latency = core.lock.withLock { core.faults.latency }
+            if latency > .zero {
+                let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: latency) {
+                    let (handler, context) = bound.value
+                    handler.respond(context, requestHead, request)
+                }
+            } else {
+                respond(context, requestHead, request)
             }
+        }
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ requestHead: HTTPRequestHead, _ request: APIRequest) {
+        switch core.handle(request) {
+        case .full(let status, let headers, let bytes):
+            writeFull(context, requestHead, status: status, headers: headers, body: request.method == "HEAD" ? [] : bytes)
+        case .watch(let headers, let start):
+            startWatch(context, requestHead, headers: headers, start: start)
         }
     }
 
@@ -96,7 +109,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return value
             }
             if count > Self.maxPendingEvents {
-                channel.close(promise: nil)
+                // Never close inline: the caller holds the core lock and the close would re-enter it.
+                loop.execute { channel.close(promise: nil) }
                 return false
             }
             loop.execute {
@@ -127,9 +141,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         case .end:
             streaming = false
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             watchHandle?.cancel()
             watchHandle = nil
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
 

@@ -36,6 +36,7 @@ extension ServerCore {
             if !known { throw APIError.notFound(resource, info.name) }
         }
         try authorize(user, info, resource: resource)
+        if let warning = resource.deprecationWarnings[info.version] { warnings.append(warning) }
         let context = try makeContext(request, info, resource, user)
         if resource.isVirtual {
             guard request.method == "POST" else { throw APIError.methodNotAllowed(info.verb, resource) }
@@ -129,16 +130,36 @@ extension ServerCore {
                 throw APIError.unsupportedBody("\(type): \(error.message)")
             }
         case "application/yaml", "application/apply-patch+yaml":
-            do { value = try YAML.decode(String(decoding: request.body, as: UTF8.self)) } catch {
+            do { value = try YAML.decode(String(decoding: request.body, as: UTF8.self), limits: Self.yamlLimits) } catch {
                 throw APIError.badRequest("error converting YAML to JSON: \(error)")
             }
         default:
             throw APIError.unsupportedBody(type)
         }
+        try Self.checkDepth(value)
         guard case .object(let object) = value else {
             throw APIError.badRequest("Object 'Kind' is missing in '\(String(decoding: request.body.prefix(200), as: UTF8.self))'")
         }
         return object
+    }
+
+    static let yamlLimits = YAML.Limits(maxNodes: 1_000_000, maxDepth: 1_000)
+
+    /// Nesting deeper than any real object is refused before any recursive processing.
+    static let maxNesting = 128
+
+    static func checkDepth(_ value: JSONValue) throws(APIError) {
+        func depth(_ value: JSONValue, _ level: Int) -> Bool {
+            if level > maxNesting { return false }
+            switch value {
+            case .object(let object): return object.values.allSatisfy { depth($0, level + 1) }
+            case .array(let elements): return elements.allSatisfy { depth($0, level + 1) }
+            default: return true
+            }
+        }
+        if !depth(value, 0) {
+            throw APIError.badRequest("the request body nests deeper than \(maxNesting) levels")
+        }
     }
 
     /// Checks `apiVersion` and `kind` of a body against the URL.
@@ -311,6 +332,7 @@ extension ServerCore {
     /// Stores a prepared new object; 409 when it exists. Dry-run returns it with an empty resourceVersion.
     func commitCreate(_ context: RequestContext, _ object: JSONObject, ownership: Ownership) throws(APIError) -> JSONObject {
         var object = object
+        object["apiVersion"] = .string(context.resource.apiVersion(context.resource.storageVersion))
         let kube = KubeObject(object)
         if store.get(context.resource.id, kube.key) != nil { throw APIError.alreadyExists(context.resource, kube.name) }
         switch ownership {
@@ -380,7 +402,9 @@ extension ServerCore {
             }
             new["metadata"] = .object(meta)
         }
-        if resource.isCustom { normalizeCustom(resource, version: context.info.version, &new) }
+        if resource.isCustom {
+            try reportUnknownFields(context, normalizeCustom(resource, version: context.info.version, &new))
+        }
         new["apiVersion"] = .string(resource.apiVersion(resource.storageVersion))
         new["kind"] = .string(resource.kind)
         new["metadata", default: [:]]["resourceVersion"] = .string(oldKube.resourceVersion)

@@ -25,6 +25,7 @@ extension ServerCore {
         do { patchValue = try JSON.decode(context.request.body) } catch {
             throw APIError.badRequest("error decoding patch: \(error.description)")
         }
+        try Self.checkDepth(patchValue)
         let old = try fetch(context)
         let oldValue = JSONValue.object(convert(old, context.resource, version: context.info.version))
         let result: JSONValue
@@ -91,9 +92,10 @@ extension ServerCore {
         case let other?: throw APIError.badRequest("invalid boolean value for force: \(other)")
         }
         let value: JSONValue
-        do { value = try YAML.decode(String(decoding: context.request.body, as: UTF8.self)) } catch {
+        do { value = try YAML.decode(String(decoding: context.request.body, as: UTF8.self), limits: Self.yamlLimits) } catch {
             throw APIError.badRequest("error decoding YAML: \(error)")
         }
+        try Self.checkDepth(value)
         guard case .object(let applied) = value else {
             throw APIError.badRequest("error decoding YAML: the apply configuration must be an object")
         }

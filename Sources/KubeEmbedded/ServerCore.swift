@@ -13,6 +13,16 @@ final class ServerCore: @unchecked Sendable {
     let maxBodyBytes: Int
     /// Changes whenever discovery/OpenAPI change (CRDs), for OpenAPI hashes.
     var discoveryGeneration = 1
+    /// The workload simulator's settings.
+    var simulator = WorkloadSimulator()
+    /// Injected faults.
+    var faults = FaultInjection.none
+    /// `Warning` headers collected while handling the current request.
+    var warnings: [String] = []
+    /// Where the store is persisted (nil: memory only).
+    var dataDirectory: String?
+    /// The revision last written to `dataDirectory`.
+    var savedRevision: Int64 = -1
 
     init(adminToken: String, historyLimit: Int, maxBodyBytes: Int) {
         self.adminToken = adminToken
@@ -24,17 +34,30 @@ final class ServerCore: @unchecked Sendable {
     /// Handles one request.
     func handle(_ request: APIRequest) -> APIResponse {
         lock.withLock {
+            warnings = []
+            let response: APIResponse
             do throws(APIError) {
-                return try route(request)
+                response = try route(request)
             } catch {
-                return .error(error)
+                response = .error(error)
             }
+            persistIfChanged()
+            guard !warnings.isEmpty, case .full(let status, var headers, let body) = response else { return response }
+            for warning in warnings {
+                let escaped = warning.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+                headers.append(("Warning", "299 - \"\(escaped)\""))
+            }
+            return .full(status: status, headers: headers, body: body)
         }
     }
 
     // MARK: Routing
 
     private func route(_ request: APIRequest) throws(APIError) -> APIResponse {
+        if !faults.errorRates.isEmpty {
+            let verb = RequestInfo(method: request.method, path: request.path, query: request.query)?.verb ?? "get"
+            if let failure = faults.failure(verb: verb) { return failure }
+        }
         let user = try authenticate(request)
         let identity = try impersonate(request, as: user)
         try checkAccept(request)
@@ -219,6 +242,28 @@ final class ServerCore: @unchecked Sendable {
                 "verbs": ["create"],
             ]],
         ]))
+        let read: JSONValue = ["get", "list", "watch"]
+        let write: JSONValue = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+        let workloads: JSONValue = [
+            "configmaps", "secrets", "services", "serviceaccounts", "pods", "persistentvolumeclaims", "events", "endpoints",
+            "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "leases",
+            "deployments/status", "statefulsets/status", "jobs/status", "pods/status", "services/status",
+        ]
+        let groups: JSONValue = ["", "apps", "batch", "coordination.k8s.io", "events.k8s.io"]
+        let userRoles: [(String, [JSONValue])] = [
+            ("view", [["apiGroups": groups, "resources": workloads, "verbs": read]]),
+            ("edit", [["apiGroups": groups, "resources": workloads, "verbs": write],
+                      ["apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"]]]),
+            ("admin", [["apiGroups": groups, "resources": workloads, "verbs": write],
+                       ["apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"]],
+                       ["apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles", "rolebindings"], "verbs": write]]),
+        ]
+        for (name, rules) in userRoles {
+            store.put("\(rbacGroup)/clusterroles", stamped([
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                "metadata": ["name": .string(name)], "rules": .array(rules),
+            ]))
+        }
         for (name, role) in [("system:discovery", "system:discovery"), ("system:basic-user", "system:basic-user")] {
             store.put("\(rbacGroup)/clusterrolebindings", stamped([
                 "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
@@ -245,6 +290,17 @@ final class ServerCore: @unchecked Sendable {
 }
 
 extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+
     var trimmingSpaces: String {
         var slice = Substring(self)
         while slice.first == " " || slice.first == "\t" { slice = slice.dropFirst() }

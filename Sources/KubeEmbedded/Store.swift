@@ -118,6 +118,14 @@ final class ObjectStore {
         return object
     }
 
+    /// Replaces every object and the revision (loading saved state); the history starts empty.
+    func restore(_ entries: [(String, JSONObject)], revision: Int64) {
+        objects = [:]
+        for (id, object) in entries { objects[id, default: [:]][KubeObject(object).key] = object }
+        self.revision = revision
+        history = []
+    }
+
     /// Drops all objects of a resource without events (CRD removal after its instances are gone).
     func drop(_ resourceID: String) { objects[resourceID] = nil }
 

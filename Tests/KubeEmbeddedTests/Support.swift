@@ -43,14 +43,18 @@ final class Harness: Sendable {
         return path
     }
 
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
     /// Runs kubectl against the server with a private cache directory; killed after `timeout` seconds.
-    func kubectl(_ arguments: [String], stdin: String? = nil, kubeconfig: String? = nil, timeout: Double = 60) throws -> Result {
+    func kubectl(_ arguments: [String], stdin: String? = nil, kubeconfig: String? = nil, timeout: Double = 60) async throws -> Result {
+        try await onThread { try self.kubectlSync(arguments, stdin: stdin, kubeconfig: kubeconfig, timeout: timeout) }
+    }
+
+    func kubectlSync(_ arguments: [String], stdin: String? = nil, kubeconfig: String? = nil, timeout: Double = 60) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
         process.arguments = ["--cache-dir", directory + "/cache"] + arguments
@@ -92,7 +96,7 @@ final class Harness: Sendable {
         return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
-    struct Response {
+    struct Response: Sendable {
         var status: Int
         var body: String
         var headers: [String]
@@ -101,7 +105,14 @@ final class Harness: Sendable {
 
     /// One raw HTTPS request through libcurl (admin token unless `token` is given, "" for none).
     func request(_ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
-                 token: String? = nil, headers extra: [String] = [], timeout: Int = 30) throws -> Response {
+                 token: String? = nil, headers extra: [String] = [], timeout: Int = 30) async throws -> Response {
+        try await onThread {
+            try self.requestSync(method, path, body: body, contentType: contentType, token: token, headers: extra, timeout: timeout)
+        }
+    }
+
+    func requestSync(_ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
+                     token: String? = nil, headers extra: [String] = [], timeout: Int = 30) throws -> Response {
         guard let handle = curl_easy_init() else { throw HarnessError.curl("init") }
         defer { curl_easy_cleanup(handle) }
         final class Sink {
@@ -116,7 +127,8 @@ final class Harness: Sendable {
         _ = CCurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)
         _ = CCurl_easy_setopt_long(handle, CURLOPT_TIMEOUT, timeout)
         _ = CCurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        var lines = ["Accept: application/json", "Content-Type: \(contentType)"] + extra
+        let accept = extra.contains { $0.lowercased().hasPrefix("accept:") } ? [] : ["Accept: application/json"]
+        var lines = accept + ["Content-Type: \(contentType)"] + extra
         let bearer = token ?? server.adminToken
         if !bearer.isEmpty { lines.append("Authorization: Bearer \(bearer)") }
         var list: UnsafeMutablePointer<curl_slist>? = nil
@@ -156,16 +168,25 @@ final class Harness: Sendable {
     }
 
     /// Watch events of a bounded watch (`timeoutSeconds` must be in the path's query).
-    func watchEvents(_ path: String, token: String? = nil) throws -> [JSONValue] {
-        let response = try request("GET", path, token: token, timeout: 30)
+    func watchEvents(_ path: String, token: String? = nil) async throws -> [JSONValue] {
+        let response = try await request("GET", path, token: token, timeout: 30)
         return response.body.split(separator: "\n").compactMap { try? JSON.decode(String($0)) }
     }
 }
 
 enum HarnessError: Error { case curl(String) }
 
+extension EmbeddedAPIServer.Options {
+    /// Test default: the workload simulator is off so that tests own every write.
+    static var quiet: EmbeddedAPIServer.Options {
+        var options = EmbeddedAPIServer.Options()
+        options.simulator = .disabled
+        return options
+    }
+}
+
 /// Runs `body` with a started harness and always stops it.
-func withHarness<T>(options: EmbeddedAPIServer.Options = .init(), _ body: (Harness) async throws -> T) async throws -> T {
+func withHarness<T>(options: EmbeddedAPIServer.Options = .quiet, _ body: (Harness) async throws -> T) async throws -> T {
     let harness = try await Harness.start(options: options)
     do {
         let result = try await body(harness)
@@ -181,4 +202,14 @@ func withHarness<T>(options: EmbeddedAPIServer.Options = .init(), _ body: (Harne
 func fixture(_ name: String) throws -> String {
     let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     return try String(contentsOf: here.appendingPathComponent("Fixtures/embedded/\(name)"), encoding: .utf8)
+}
+
+/// Runs blocking work (libcurl, kubectl) on its own thread so that it never starves the cooperative pool.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
+    }
 }
