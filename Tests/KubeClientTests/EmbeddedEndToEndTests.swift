@@ -314,4 +314,66 @@ struct EmbeddedEndToEndTests {
             #expect(list.kind == "ConfigMapList")
         }
     }
+
+    @Test func retriesThroughInjectedFaults() async throws {
+        try await withStartedServer { server in
+            let path = try Fixtures.temporaryDirectory() + "/kubeconfig"
+            try server.writeKubeconfig(to: path)
+            var configuration = try ClientConfiguration.load(kubeconfig: path)
+            // Retry-After (1 s) is honoured up to maxDelay; keep the test fast.
+            configuration.retry = RetryPolicy(maxRetries: 40, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5))
+            let client = try KubeClient(configuration: configuration)
+            _ = try await client.create(configMap("flaky"))
+
+            // Half of all reads fail with 503: every read still succeeds through retries
+            // (a failure needs 41 failed attempts in a row).
+            server.setFaults(FaultInjection(errorRates: ["get": 0.5, "list": 0.5], errorCode: 503))
+            for _ in 0..<10 {
+                #expect(try await client.get(Self.configMap, namespace: "default", name: "flaky").name == "flaky")
+            }
+            server.setFaults(FaultInjection(errorRates: ["get": 0.5], errorCode: 429))
+            for _ in 0..<10 {
+                #expect(try await client.get(Self.configMap, namespace: "default", name: "flaky").name == "flaky")
+            }
+
+            // Every read fails: the server's error comes back once the retries are spent.
+            server.setFaults(FaultInjection(errorRates: ["get": 1], errorCode: 503))
+            let limited = try KubeClient(configuration: {
+                var limited = configuration
+                limited.retry = RetryPolicy(maxRetries: 2, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5))
+                return limited
+            }())
+            let error = await #expect(throws: KubeError.self) {
+                _ = try await limited.get(Self.configMap, namespace: "default", name: "flaky")
+            }
+            #expect(error?.isServiceUnavailable == true)
+            #expect(error?.retryAfterSeconds == 1)
+        }
+    }
+
+    @Test func informerRelistsWhenItsResourceVersionIsCompacted() async throws {
+        try await withServer { server, client in
+            // Watches are refused until the end of the outage; the informer lists, then keeps retrying the watch.
+            server.setFaults(FaultInjection(errorRates: ["watch": 1], errorCode: 503))
+            let informer = Informer(client: client, gvk: Self.configMap, namespace: "default",
+                                    backoff: RetryPolicy(maxRetries: .max, initialDelay: .milliseconds(5), maxDelay: .milliseconds(20)))
+            var events = informer.events().makeAsyncIterator()
+            let running = Task { await informer.run() }
+            defer { running.cancel() }
+            #expect(await events.next() == .synced)
+
+            // A change the informer cannot see, then the history is compacted past its resourceVersion.
+            let missed = try await client.create(configMap("missed"))
+            server.compactWatchHistory()
+            server.setFaults(.none)
+            // Resuming fails with 410 Expired; the informer lists again and publishes the difference.
+            #expect(await events.next() == .added(missed))
+            #expect(informer.listCount == 2)
+            #expect(informer.watchCount >= 2)
+
+            // And it is watching again.
+            let later = try await client.create(configMap("later"))
+            #expect(await events.next() == .added(later))
+        }
+    }
 }
