@@ -35,6 +35,7 @@ public final class Informer: Sendable {
         var syncWaiters: [CheckedContinuation<Void, Never>] = []
         var relists = 0
         var watches = 0
+        var stopped = false
     }
 
     private let state = Mutex(State())
@@ -88,10 +89,11 @@ public final class Informer: Sendable {
     }
 
     /// A stream of changes from now on. A subscriber that joins after the sync first receives `added` for every
-    /// cached object and then `synced`. The stream ends when ``run()`` returns.
+    /// cached object and then `synced`. The stream ends when ``run()`` returns (at once if it already has).
     public func events() -> AsyncStream<InformerEvent> {
         let (stream, continuation) = AsyncStream<InformerEvent>.makeStream()
-        let id = state.withLock { state in
+        let id = state.withLock { state -> Int? in
+            if state.stopped { return nil }
             let id = state.nextSubscriber
             state.nextSubscriber += 1
             state.subscribers[id] = continuation
@@ -102,6 +104,10 @@ public final class Informer: Sendable {
                 continuation.yield(.synced)
             }
             return id
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
         }
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
@@ -115,6 +121,7 @@ public final class Informer: Sendable {
     public func run() async {
         defer {
             let subscribers = state.withLock { state in
+                state.stopped = true
                 defer { state.subscribers = [:] }
                 return Array(state.subscribers.values)
             }

@@ -194,5 +194,8 @@ struct WatchTests {
         #expect(await events.next() == .synced)
         running.cancel()
         #expect(await events.next() == nil)
+        await running.value
+        var late = informer.events().makeAsyncIterator()
+        #expect(await late.next() == nil)
     }
 }
