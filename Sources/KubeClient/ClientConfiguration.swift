@@ -11,6 +11,8 @@ public enum Credentials: Sendable, Hashable {
     case bearerTokenFile(String)
     /// `Authorization: Basic`.
     case basic(username: String, password: String)
+    /// Tokens minted through TokenRequest for a ServiceAccount, renewed before expiry and after a 401.
+    case serviceAccount(ServiceAccountTokenSource)
 }
 
 /// Everything the live client needs to reach one API server.

@@ -13,7 +13,8 @@ public final class KubeClient: KubernetesClient {
     /// The discovery-backed mapper, unless a mapper was supplied.
     public let discovery: DiscoveryRESTMapper?
     let executor: RequestExecutor
-    let credentials: Credentials
+    /// How this copy authenticates.
+    public let credentials: Credentials
     let impersonation: Impersonation?
     /// Limit on each non-watch request of this copy.
     public let timeout: Duration
@@ -65,6 +66,14 @@ public final class KubeClient: KubernetesClient {
     /// The same client authenticating with other credentials (e.g. a TokenRequest token), without impersonation.
     public func authenticating(with credentials: Credentials) -> KubeClient {
         KubeClient(sharing: self, credentials: credentials, impersonation: nil, timeout: timeout)
+    }
+
+    /// The same client authenticated as a ServiceAccount, with tokens this client mints through TokenRequest
+    /// (renewed before they expire and after a 401).
+    public func actingAs(serviceAccount name: String, namespace: String, audiences: [String] = [],
+                         expirationSeconds: Int64 = 3600) -> KubeClient {
+        authenticating(with: .serviceAccount(ServiceAccountTokenSource(
+            minter: self, namespace: namespace, name: name, audiences: audiences, expirationSeconds: expirationSeconds)))
     }
 
     /// The same client with another limit on each non-watch request.

@@ -56,7 +56,7 @@ final class RequestExecutor: Sendable {
 
     private func headers(
         credentials: Credentials, impersonation: Impersonation?, accept: String, contentType: String?, reloadToken: Bool
-    ) throws -> [(name: String, value: String)] {
+    ) async throws -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [("Accept", accept), ("User-Agent", configuration.userAgent)]
         if let contentType { headers.append(("Content-Type", contentType)) }
         switch credentials {
@@ -66,6 +66,8 @@ final class RequestExecutor: Sendable {
             headers.append(("Authorization", "Bearer \(try tokenSource(path).token(forceReload: reloadToken))"))
         case .basic(let username, let password):
             headers.append(("Authorization", "Basic \(Data("\(username):\(password)".utf8).base64EncodedString())"))
+        case .serviceAccount(let source):
+            headers.append(("Authorization", "Bearer \(try await source.token(forceRefresh: reloadToken))"))
         }
         if let impersonation {
             headers.append(("Impersonate-User", impersonation.user))
@@ -99,12 +101,13 @@ final class RequestExecutor: Sendable {
         let policy = configuration.retry
         var retry = 0
         var reloadedToken = false
+        var reloadToken = false
         while true {
             try await limiter.acquire()
             let request = HTTPRequest(
                 method: method, url: url,
-                headers: try headers(credentials: credentials, impersonation: impersonation, accept: accept,
-                                     contentType: contentType, reloadToken: false),
+                headers: try await headers(credentials: credentials, impersonation: impersonation, accept: accept,
+                                           contentType: contentType, reloadToken: reloadToken),
                 body: body, timeout: timeout ?? configuration.timeout, connectTimeout: configuration.connectTimeout)
             let response: HTTPResponse
             do {
@@ -117,11 +120,12 @@ final class RequestExecutor: Sendable {
                 retry += 1
                 continue
             }
+            reloadToken = false
             if (200..<300).contains(response.status) { return response }
-            if response.status == 401, case .bearerTokenFile(let path) = credentials, !reloadedToken {
-                // The token may have been rotated since it was cached.
-                _ = try tokenSource(path).token(forceReload: true)
+            if response.status == 401, credentials.renewable, !reloadedToken {
+                // The token may have been rotated (file) or invalidated (ServiceAccount re-created) since it was cached.
                 reloadedToken = true
+                reloadToken = true
                 continue
             }
             let retryAfter = response.header("Retry-After").flatMap { parseRetryAfter($0) }
@@ -145,8 +149,8 @@ final class RequestExecutor: Sendable {
         while true {
             let request = HTTPRequest(
                 url: url,
-                headers: try headers(credentials: credentials, impersonation: impersonation, accept: "application/json",
-                                     contentType: nil, reloadToken: reload),
+                headers: try await headers(credentials: credentials, impersonation: impersonation,
+                                           accept: "application/json", contentType: nil, reloadToken: reload),
                 timeout: timeout, connectTimeout: configuration.connectTimeout)
             let response: HTTPStreamingResponse
             do {
@@ -156,12 +160,22 @@ final class RequestExecutor: Sendable {
             }
             if (200..<300).contains(response.status) { return response }
             let body = try await response.collect(limit: 1 << 20)
-            if response.status == 401, case .bearerTokenFile = credentials, !reload {
+            if response.status == 401, credentials.renewable, !reload {
                 reload = true
                 continue
             }
             let retryAfter = response.header("Retry-After").flatMap { parseRetryAfter($0) }
             throw KubeError(httpStatus: response.status, body: body, retryAfter: retryAfter)
+        }
+    }
+}
+
+extension Credentials {
+    /// Whether a 401 may be cured by reading or minting the token again.
+    var renewable: Bool {
+        switch self {
+        case .bearerTokenFile, .serviceAccount: true
+        case .none, .bearerToken, .basic: false
         }
     }
 }

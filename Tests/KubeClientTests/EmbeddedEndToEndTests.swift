@@ -376,4 +376,36 @@ struct EmbeddedEndToEndTests {
             #expect(await events.next() == .added(later))
         }
     }
+
+    @Test func actingAsAServiceAccountRemintsAfterRecreation() async throws {
+        try await withServer { _, client in
+            let serviceAccount = GroupVersionKind(group: "", version: "v1", kind: "ServiceAccount")
+            _ = try await client.create(KubeObject(apiVersion: "v1", kind: "ServiceAccount", namespace: "default", name: "tenant"))
+            let binding: JSONValue = [
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                "metadata": ["name": "tenant-view", "namespace": "default"],
+                "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"],
+                "subjects": [["kind": "ServiceAccount", "name": "tenant", "namespace": "default"]],
+            ]
+            _ = try await client.create(try #require(KubeObject(json: binding)))
+            _ = try await client.create(configMap("visible"))
+
+            let tenant = client.actingAs(serviceAccount: "tenant", namespace: "default", expirationSeconds: 3600)
+            guard case .serviceAccount(let source) = tenant.credentials else {
+                Issue.record("expected ServiceAccount credentials")
+                return
+            }
+            #expect(try await tenant.list(Self.configMap, namespace: "default").items.map(\.name) == ["visible"])
+            #expect(try await tenant.get(Self.configMap, namespace: "default", name: "visible").name == "visible")
+            #expect(source.mintCount == 1)
+            let forbidden = await #expect(throws: KubeError.self) { _ = try await tenant.create(configMap("no")) }
+            #expect(forbidden?.isForbidden == true)
+
+            // Re-creating the ServiceAccount invalidates its tokens: the 401 makes the client mint a new one.
+            _ = try await client.delete(serviceAccount, namespace: "default", name: "tenant")
+            _ = try await client.create(KubeObject(apiVersion: "v1", kind: "ServiceAccount", namespace: "default", name: "tenant"))
+            #expect(try await tenant.get(Self.configMap, namespace: "default", name: "visible").name == "visible")
+            #expect(source.mintCount == 2)
+        }
+    }
 }
