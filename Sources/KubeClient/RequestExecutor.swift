@@ -77,18 +77,18 @@ final class RequestExecutor: Sendable {
         return headers
     }
 
-    /// Whether a failed attempt may be repeated. POST is repeated only when the server cannot have acted on it.
+    /// Whether a failed attempt may be repeated. Writes are repeated only when the server did not act on them
+    /// (429, 503, no connection): a JSON patch that appends, or a create, must not run twice.
     private static func retryable(status: Int, method: String) -> Bool {
         switch status {
         case 429, 503: true
-        case 500: method == "GET"
-        case 502, 504: method != "POST"
+        case 500, 502, 504: method == "GET" || method == "HEAD"
         default: false
         }
     }
 
     private static func retryable(_ error: CurlError, method: String) -> Bool {
-        method == "POST" ? error.isConnectFailure : error.isTransient
+        method == "GET" || method == "HEAD" ? error.isTransient : error.isConnectFailure
     }
 
     /// Sends one request and returns a 2xx response; other statuses are thrown as ``KubeError``.

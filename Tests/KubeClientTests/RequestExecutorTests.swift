@@ -41,15 +41,19 @@ struct RequestExecutorTests {
         #expect(try attempts(try await client.send(path: "/flaky/d/3/503")) == 4)
     }
 
-    @Test func doesNotRetryPostOnInternalErrorsOrClientErrors() async throws {
+    @Test func writesAreRetriedOnlyWhenTheServerDidNotActOnThem() async throws {
         let peer = try LoopbackPeer()
         let client = try client(peer)
         await #expect(throws: KubeError.self) { _ = try await client.send(method: "POST", path: "/flaky/e/1/500") }
         #expect(try attempts(try await client.send(method: "POST", path: "/flaky/e/1/500")) == 2)
         await #expect(throws: KubeError.self) { _ = try await client.send(path: "/flaky/f/1/409") }
         #expect(try attempts(try await client.send(path: "/flaky/f/1/409")) == 2)
-        // GET retries a 500.
+        // GET retries a 500 and a 504; a PATCH does not (it may have been applied).
         #expect(try attempts(try await client.send(path: "/flaky/g/1/500")) == 2)
+        #expect(try attempts(try await client.send(path: "/flaky/h/1/504")) == 2)
+        await #expect(throws: KubeError.self) { _ = try await client.send(method: "PATCH", path: "/flaky/i/1/504") }
+        #expect(try attempts(try await client.send(method: "PATCH", path: "/flaky/i/1/504")) == 2)
+        #expect(try attempts(try await client.send(method: "PATCH", path: "/flaky/j/1/503")) == 2)
     }
 
     @Test func connectionRefusedBecomesATransportError() async throws {
