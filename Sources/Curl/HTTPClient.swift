@@ -13,6 +13,8 @@ public final class HTTPClient: Sendable {
     public let maxBodySize: Int
     /// Proxy URL for every request; `nil` leaves the choice to libcurl (`http_proxy`, `https_proxy`, `no_proxy`).
     public let proxy: String?
+    /// Unread bytes of one streaming response above which receiving pauses.
+    public let streamBufferLimit: Int
     private let driver: MultiDriver
     private let verbose: Bool
     private let nextID = Mutex(0)
@@ -20,10 +22,12 @@ public final class HTTPClient: Sendable {
     /// - Parameters:
     ///   - verbose: libcurl's own trace on standard error (debugging only).
     public init(
-        tls: TLSConfiguration = TLSConfiguration(), proxy: String? = nil, maxBodySize: Int = 256 << 20, verbose: Bool = false
+        tls: TLSConfiguration = TLSConfiguration(), proxy: String? = nil, maxBodySize: Int = 256 << 20,
+        streamBufferLimit: Int = 8 << 20, verbose: Bool = false
     ) throws(CurlError) {
         self.tls = tls
         self.proxy = proxy
+        self.streamBufferLimit = max(1, streamBufferLimit)
         self.maxBodySize = maxBodySize
         self.verbose = verbose
         driver = try MultiDriver(name: "curl-multi")
@@ -58,8 +62,12 @@ public final class HTTPClient: Sendable {
     /// Sends `request` and returns as soon as the response headers arrived; the body follows as a stream.
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {
         let transfer = try makeTransfer(request)
+        transfer.backlogLimit = streamBufferLimit
         let driver = driver
-        let (body, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let (chunks, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let body = HTTPBody(chunks: chunks) { [weak transfer] count in
+            if let transfer, transfer.consumed(count) { driver.resume(transfer) }
+        }
         continuation.onTermination = { termination in
             if case .cancelled = termination { driver.cancel(transfer) }
         }

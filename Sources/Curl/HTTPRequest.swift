@@ -55,7 +55,7 @@ public struct HTTPStreamingResponse: Sendable {
     public var httpVersion: Int
     /// Body chunks as libcurl delivers them; finishes at the end of the body, throws ``CurlError`` on failure.
     /// Ending the iteration early cancels the transfer.
-    public var body: AsyncThrowingStream<[UInt8], any Error>
+    public var body: HTTPBody
 
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
@@ -103,5 +103,31 @@ public struct TLSConfiguration: Sendable, Hashable {
         self.clientKey = clientKey
         self.clientKeyFile = clientKeyFile
         self.insecureSkipVerify = insecureSkipVerify
+    }
+}
+
+/// The body of an ``HTTPStreamingResponse``: chunks in arrival order.
+///
+/// Receiving pauses while more than the client's `streamBufferLimit` bytes wait unread, and resumes as the reader
+/// catches up, so a slow reader holds the server back instead of filling memory.
+public struct HTTPBody: AsyncSequence, Sendable {
+    public typealias Element = [UInt8]
+
+    let chunks: AsyncThrowingStream<[UInt8], any Error>
+    let consumed: @Sendable (Int) -> Void
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
+        let consumed: @Sendable (Int) -> Void
+
+        public mutating func next() async throws -> [UInt8]? {
+            let chunk = try await base.next()
+            if let chunk { consumed(chunk.count) }
+            return chunk
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: chunks.makeAsyncIterator(), consumed: consumed)
     }
 }

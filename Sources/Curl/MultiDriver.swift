@@ -23,6 +23,7 @@ final class MultiDriver: @unchecked Sendable {
     private struct Commands {
         var additions: [Transfer] = []
         var cancellations: [Int] = []
+        var resumptions: [Int] = []
         var shutdown = false
     }
 
@@ -49,6 +50,12 @@ final class MultiDriver: @unchecked Sendable {
         curl_multi_wakeup(multi.raw)
     }
 
+    /// Resumes receiving for a paused streaming transfer.
+    func resume(_ transfer: Transfer) {
+        commands.withLock { $0.resumptions.append(transfer.id) }
+        curl_multi_wakeup(multi.raw)
+    }
+
     /// Stops the thread; transfers still running fail with `CancellationError`.
     func shutdown() {
         commands.withLock { $0.shutdown = true }
@@ -58,7 +65,7 @@ final class MultiDriver: @unchecked Sendable {
     private func run() {
         while true {
             let next = commands.withLock { state in
-                defer { state.additions = []; state.cancellations = [] }
+                defer { state.additions = []; state.cancellations = []; state.resumptions = [] }
                 return state
             }
             for transfer in next.additions {
@@ -77,6 +84,12 @@ final class MultiDriver: @unchecked Sendable {
                 if let (key, transfer) = active.first(where: { $0.value.id == id }) {
                     detach(key)
                     transfer.finish(error: CancellationError())
+                }
+            }
+            for id in next.resumptions {
+                // Delivers the held chunk from inside the call; the callback may pause again.
+                if let transfer = active.values.first(where: { $0.id == id }) {
+                    curl_easy_pause(transfer.easy.raw, 0)  // CURLPAUSE_CONT
                 }
             }
             if next.shutdown {

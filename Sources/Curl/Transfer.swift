@@ -10,7 +10,7 @@ final class Transfer: @unchecked Sendable {
         case buffered(CheckedContinuation<HTTPResponse, any Error>)
         case streaming(
             head: CheckedContinuation<HTTPStreamingResponse, any Error>?,
-            body: AsyncThrowingStream<[UInt8], any Error>,
+            body: HTTPBody,
             continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
         )
     }
@@ -19,6 +19,10 @@ final class Transfer: @unchecked Sendable {
     let easy: EasyHandle
     let bodyLimit: Int
     let cancelRequested = Mutex(false)
+    /// Streaming only: bytes handed to the reader and not yet read, and whether receiving is paused.
+    let backlog = Mutex((bytes: 0, paused: false))
+    /// Streaming only: receiving pauses above this many unread bytes.
+    var backlogLimit = Int.max
     private var sink: Sink?
     private var status = 0
     private var headers: [(name: String, value: String)] = []
@@ -69,13 +73,14 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
-    /// Returns false to make libcurl abort the transfer.
-    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    enum BodyVerdict { case accepted, pause, abort }
+
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> BodyVerdict {
         switch sink {
         case .buffered:
             guard body.count + bytes.count <= bodyLimit else {
                 overflowed = true
-                return false
+                return .abort
             }
             body.append(contentsOf: bytes)
         case .streaming(_, _, let continuation):
@@ -83,11 +88,31 @@ final class Transfer: @unchecked Sendable {
                 headerBlockDone = true
                 deliverHead()
             }
+            let admitted = backlog.withLock { state in
+                if state.bytes > 0, state.bytes + bytes.count > backlogLimit {
+                    state.paused = true
+                    return false
+                }
+                state.bytes += bytes.count
+                return true
+            }
+            // libcurl keeps the chunk and offers it again after curl_easy_pause(..., CURLPAUSE_CONT).
+            guard admitted else { return .pause }
             continuation.yield(Array(bytes))
         case nil:
             break
         }
-        return true
+        return .accepted
+    }
+
+    /// The reader took `count` bytes; returns true when receiving should resume.
+    func consumed(_ count: Int) -> Bool {
+        backlog.withLock { state in
+            state.bytes -= count
+            guard state.paused, state.bytes <= backlogLimit / 2 else { return false }
+            state.paused = false
+            return true
+        }
     }
 
     private func deliverHead() {
@@ -140,7 +165,11 @@ private let transferWriteCallback: @convention(c) (UnsafeMutablePointer<CChar>?,
     buffer, size, count, context in
     guard let context else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-    return transfer.receiveBody(UnsafeRawBufferPointer(start: buffer, count: size * count)) ? size * count : 0
+    switch transfer.receiveBody(UnsafeRawBufferPointer(start: buffer, count: size * count)) {
+    case .accepted: return size * count
+    case .pause: return Int(CURL_WRITEFUNC_PAUSE)
+    case .abort: return 0
+    }
 }
 
 extension Substring {

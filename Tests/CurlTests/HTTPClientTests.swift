@@ -93,6 +93,32 @@ struct HTTPClientTests {
         #expect(String(decoding: rest, as: UTF8.self) == "{\"i\": 1}\n{\"i\": 2}\n")
     }
 
+    @Test func slowReaderPausesAndResumesTheTransfer() async throws {
+        let peer = try LoopbackPeer()
+        // A 16 KiB budget: a 2 MiB body is received in many pause/resume rounds, and nothing is lost.
+        let client = try HTTPClient(streamBufferLimit: 16 << 10)
+        let size = 2 << 20
+        let response = try await client.stream(HTTPRequest(url: peer.base + "/big/\(size)"))
+        var total = 0
+        var allX = true
+        for try await chunk in response.body {
+            total += chunk.count
+            allX = allX && chunk.allSatisfy { $0 == UInt8(ascii: "x") }
+            await Task.yield()
+        }
+        #expect(total == size)
+        #expect(allX)
+        // Several paused streams at once on one client.
+        let base = peer.base
+        let totals = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await client.stream(HTTPRequest(url: base + "/big/\(size / 4)")).collect().count }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(totals == Array(repeating: size / 4, count: 4))
+    }
+
     @Test func streamReturnsAtHeadersBeforeAnyBody() async throws {
         let peer = try LoopbackPeer()
         let client = try HTTPClient()
