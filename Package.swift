@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Curl", targets: ["Curl"]),
         .library(name: "KubeAPI", targets: ["KubeAPI"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "Render", targets: ["Render"]),
         .library(name: "KubeEmbedded", targets: ["KubeEmbedded"]),
         .plugin(name: "GenerateCRDs", targets: ["GenerateCRDs"]),
     ],
@@ -72,6 +73,8 @@ let package = Package(
 
         // Engines.
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
+        // Render: kustomize-compatible build, stage patches and postBuild substitution.
+        .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI"], swiftSettings: swiftSettings),
 
         // Embedded Kubernetes-API-compatible server for end-to-end tests and the no-cluster default.
         .target(
@@ -80,6 +83,7 @@ let package = Package(
                 "KubeModel", "YAML",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -105,7 +109,7 @@ let package = Package(
         .target(
             name: "StageSetCLI",
             dependencies: [
-                "StageSetAPI", "KubeModel", "YAML", "CEL", "Health",
+                "StageSetAPI", "KubeModel", "YAML", "CEL", "Health", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -120,12 +124,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "render-bench",
+            dependencies: ["Render", "YAML", "KubeModel"],
+            path: "Benchmarks/RenderBench",
+            swiftSettings: swiftSettings
+        ),
+
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CELTests", dependencies: ["CEL"], swiftSettings: swiftSettings),
-        .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML", "CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
         .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: swiftSettings),
@@ -136,8 +147,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RenderTests", dependencies: ["Render", "KubeModel", "YAML", "StageSetAPI", "StageSetCLI"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "KubeEmbeddedTests",
-            dependencies: ["KubeEmbedded", "KubeModel", "YAML", "CCurl"],
+            dependencies: [
+                "KubeEmbedded", "KubeModel", "YAML", "CCurl",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),

@@ -24,3 +24,43 @@ py_cpu=$(awk '/^median:/ {print $5}' "$WORK/pyyaml.txt")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo "== medians (wall): swift ${swift_wall} ms, pyyaml-c ${py_wall} ms, pyyaml/swift = $(ratio "$py_wall" "$swift_wall")x"
 echo "== medians (cpu):  swift ${swift_cpu} ms, pyyaml-c ${py_cpu} ms, pyyaml/swift = $(ratio "$py_cpu" "$swift_cpu")x"
+
+# ---------------------------------------------------------------------------------------------
+# Render: Kustomize.build vs `kubectl kustomize` over 1,000 Deployments + 1,000 Services with
+# namespace, namePrefix, commonLabels, images and one JSON 6902 patch on every Deployment.
+# Both are timed as whole processes (wall clock, user+system CPU and peak RSS from /usr/bin/time),
+# side by side; the output of each is compared (objects and order, then bytes).
+# RENDER_RUNS=11 for ours, KUBECTL_RUNS=3 for kubectl by default.
+RENDER_RUNS="${RENDER_RUNS:-11}"
+KUBECTL_RUNS="${KUBECTL_RUNS:-3}"
+swift build -c release --product render-bench
+RBENCH="$(swift build -c release --show-bin-path)/render-bench"
+RDIR="$WORK/render"
+rm -rf "$RDIR"
+"$RBENCH" generate "$RDIR"
+
+measure() { # label runs command... ; appends "wall_s peak_rss_kb cpu_s" per run to $WORK/<label>.times
+  local label="$1" runs="$2"; shift 2
+  : > "$WORK/$label.times"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/$label.one" "$@" > "$WORK/$label.out"
+    awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$WORK/$label.one" >> "$WORK/$label.times"
+  done
+}
+median_col() { sort -n -k"$2","$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'; }
+
+echo "== kubectl kustomize ($(kubectl version --client 2>/dev/null | tr '\n' ' ')), $KUBECTL_RUNS runs"
+KUBECONFIG=/dev/null measure kubectl "$KUBECTL_RUNS" kubectl kustomize "$RDIR"
+cat "$WORK/kubectl.times"
+echo "== render-bench once (Kustomize.build + YAML.encodeAll), $RENDER_RUNS runs"
+measure render "$RENDER_RUNS" "$RBENCH" once "$RDIR"
+cat "$WORK/render.times"
+"$RBENCH" compare "$RDIR" "$WORK/kubectl.out"
+cmp -s "$WORK/render.out" "$WORK/kubectl.out" && echo "byte-identical YAML output" || echo "YAML text differs (objects identical)"
+"$RBENCH" build "$RDIR" --runs "$RENDER_RUNS" | tail -1 | sed 's/^/in-process /'
+
+k_wall=$(median_col "$WORK/kubectl.times" 1); k_rss=$(median_col "$WORK/kubectl.times" 2)
+r_wall=$(median_col "$WORK/render.times" 1); r_rss=$(median_col "$WORK/render.times" 2)
+k_cpu=$(median_col "$WORK/kubectl.times" 3); r_cpu=$(median_col "$WORK/render.times" 3)
+echo "== medians: kubectl ${k_wall} s wall, ${k_cpu} s cpu, ${k_rss} KB peak RSS; render ${r_wall} s wall, ${r_cpu} s cpu, ${r_rss} KB peak RSS"
+echo "== kubectl/render = $(awk -v a="$k_wall" -v b="$r_wall" 'BEGIN {printf "%.1f", a / b}')x (wall), $(awk -v a="$k_cpu" -v b="$r_cpu" 'BEGIN {printf "%.1f", a / b}')x (cpu); memory render/kubectl = $(awk -v a="$r_rss" -v b="$k_rss" 'BEGIN {printf "%.2f", a / b}')"

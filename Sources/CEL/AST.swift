@@ -22,13 +22,15 @@ enum BinaryOperator: String, Sendable {
 
 /// The comprehension macros of the standard environment.
 enum MacroKind: Sendable {
-    case all, exists, existsOne, map, filter
+    case all, exists, existsOne, map, filter, transformList, transformMap
 }
 
 struct Comprehension: Sendable {
     let kind: MacroKind
     let range: Expr
     let variable: String
+    /// The second variable of a two-variable comprehension (index or map value).
+    let variable2: String?
     /// The predicate (`all`, `exists`, `exists_one`, `filter`, the filter of 3-argument `map`).
     let predicate: Expr?
     /// The transform of `map`.
@@ -54,15 +56,30 @@ indirect enum ExprKind: Sendable {
     case or(Expr, Expr)
     case conditional(Expr, Expr, Expr)
     case comprehension(Comprehension)
+    /// `cel.bind(name, value, body)`: evaluates `body` with `name` bound to `value`.
+    case bind(name: String, value: Expr, body: Expr)
+    /// `operand.?field`: an optional that is empty when the field is absent.
+    case optionalSelect(Expr, field: String)
+    /// `operand[?key]`: an optional that is empty when the key or index is absent.
+    case optionalIndex(Expr, Expr)
+    /// `?value` in a list element, map entry or message field: the entry is omitted when the optional is empty.
+    case optionalEntry(Expr)
+    /// `target.optMap(name, expr)` and `target.optFlatMap(name, expr)`.
+    case optMap(Expr, variable: String, body: Expr, flat: Bool)
+    /// A name in parentheses: `(a).b` selects field `b` of `a`, never the qualified name `a.b`.
+    case parenthesized(Expr)
 
     func forEachChild(_ body: (Expr) -> Void) {
         switch self {
         case .literal, .identifier: break
-        case .select(let e, _, _), .not(let e), .negate(let e): body(e)
+        case .select(let e, _, _), .not(let e), .negate(let e), .parenthesized(let e), .optionalSelect(let e, _),
+            .optionalEntry(let e):
+            body(e)
         case .call(_, let target, let arguments):
             if let target { body(target) }
             arguments.forEach(body)
-        case .index(let a, let b), .binary(_, let a, let b), .and(let a, let b), .or(let a, let b):
+        case .index(let a, let b), .binary(_, let a, let b), .and(let a, let b), .or(let a, let b),
+            .bind(_, let a, let b), .optionalIndex(let a, let b), .optMap(let a, _, let b, _):
             body(a)
             body(b)
         case .list(let elements): elements.forEach(body)

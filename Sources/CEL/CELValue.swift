@@ -13,6 +13,55 @@ public enum CELValue: Sendable {
     /// A duration in nanoseconds (the range cel-go supports).
     case duration(Int64)
     case type(CELType)
+    /// A Kubernetes resource quantity (from the `quantity()` function).
+    case quantity(CELQuantity)
+    /// An optional value (`optional.of(x)`, `optional.none()`, results of `.?field` and `[?key]`).
+    indirect case optional(CELValue?)
+    /// An IP address (from `ip()`).
+    case ip(CELIPAddress)
+    /// A CIDR block (from `cidr()`).
+    case cidr(CELCIDR)
+}
+
+extension CELValue {
+    /// The value of a `bool`, or nil.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The value of a `string`, or nil.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The value of an `int`, or nil.
+    public var intValue: Int64? {
+        if case .int(let value) = self { return value }
+        return nil
+    }
+
+    /// Whether the value is its type's zero value (`0`, `''`, `[]`, `{}`, `false`, `null`, ...).
+    var isZeroValue: Bool {
+        switch self {
+        case .null: true
+        case .bool(let b): !b
+        case .int(let i): i == 0
+        case .uint(let u): u == 0
+        case .double(let d): d == 0
+        case .string(let s): s.isEmpty
+        case .bytes(let b): b.isEmpty
+        case .list(let l): l.isEmpty
+        case .map(let m): m.count == 0
+        case .timestamp(let t): t.seconds == 0 && t.nanos == 0
+        case .duration(let d): d == 0
+        case .type: false
+        case .quantity(let q): q.nanos == 0
+        case .optional(let o): o == nil
+        case .ip, .cidr: false
+        }
+    }
 }
 
 /// A CEL type value, such as `int` or `google.protobuf.Timestamp`.
@@ -34,7 +83,10 @@ public struct CELType: Sendable, Hashable, CustomStringConvertible {
     public static let timestamp = CELType(name: "google.protobuf.Timestamp")
     public static let duration = CELType(name: "google.protobuf.Duration")
     public static let type = CELType(name: "type")
-    public static let dyn = CELType(name: "dyn")
+    public static let quantity = CELType(name: "kubernetes.Quantity")
+    public static let optional = CELType(name: "optional_type")
+    public static let ip = CELType(name: "net.IP")
+    public static let cidr = CELType(name: "net.CIDR")
 }
 
 extension CELValue {
@@ -53,6 +105,10 @@ extension CELValue {
         case .timestamp: .timestamp
         case .duration: .duration
         case .type: .type
+        case .quantity: .quantity
+        case .optional: .optional
+        case .ip: .ip
+        case .cidr: .cidr
         }
     }
 }
@@ -72,6 +128,7 @@ public struct CELMap: Sendable {
         for (key, value) in pairs { try insert(key, value) }
     }
 
+    /// The number of entries.
     public var count: Int { entries.count }
 
     /// Inserts a new key; fails on an unsupported key type or a repeated key.
@@ -97,7 +154,9 @@ public struct CELMap: Sendable {
 
 /// Why a ``CELMap`` could not be built.
 public enum CELMapError: Error, Sendable, Hashable {
+    /// Keys must be `bool`, `int`, `uint` or `string`.
     case unsupportedKeyType(CELType)
+    /// The key (or an equal number of another numeric type) is already present.
     case repeatedKey
 }
 

@@ -65,6 +65,9 @@ extension Interpreter {
         case .timestamp(let t): return .string(formatTimestamp(t))
         case .duration(let d): return .string(formatDuration(d))
         case .type(let t): return .string(t.name)
+        case .quantity(let q): return .string(q.description)
+        case .ip(let ip): return .string(ip.description)
+        case .cidr(let cidr): return .string(cidr.description)
         default: throw noOverload("string", [value], at: offset)
         }
     }
@@ -195,6 +198,10 @@ extension CELValue {
         case .timestamp(let t): return .string(formatTimestamp(t))
         case .duration(let d): return .string(formatDuration(d))
         case .type(let t): return .string(t.name)
+        case .quantity(let q): return .string(q.description)
+        case .optional(let inner): return inner?.jsonValue ?? .null
+        case .ip(let ip): return .string(ip.description)
+        case .cidr(let cidr): return .string(cidr.description)
         }
     }
 }

@@ -12,6 +12,15 @@ extension CELValue: Equatable {
         case (.timestamp(let a), .timestamp(let b)): return a == b
         case (.duration(let a), .duration(let b)): return a == b
         case (.type(let a), .type(let b)): return a == b
+        case (.quantity(let a), .quantity(let b)): return a == b
+        case (.ip(let a), .ip(let b)): return a.unmapped == b.unmapped
+        case (.cidr(let a), .cidr(let b)): return a == b
+        case (.optional(let a), .optional(let b)):
+            switch (a, b) {
+            case (nil, nil): return true
+            case (let x?, let y?): return x == y
+            default: return false
+            }
         case (.list(let a), .list(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
         case (.map(let a), .map(let b)):

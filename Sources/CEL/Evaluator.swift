@@ -5,9 +5,13 @@ public struct CELEvaluationOptions: Sendable, Hashable {
     /// Maximum evaluation cost: roughly one unit per evaluated node and comprehension step,
     /// plus a share of the size of strings, lists and regular expression inputs handled.
     public var costLimit: Int
+    /// The namespace names are resolved in: with container `a.b`, the name `x` is looked up as
+    /// `a.b.x`, then `a.x`, then `x` (a leading dot, `.x`, skips the container).
+    public var container: String
 
-    public init(costLimit: Int = 10_000_000) {
+    public init(costLimit: Int = 10_000_000, container: String = "") {
         self.costLimit = costLimit
+        self.container = container
     }
 }
 
@@ -16,7 +20,7 @@ extension CELExpression {
     public func evaluate(
         _ bindings: [String: CELValue], options: CELEvaluationOptions = CELEvaluationOptions()
     ) throws(CELError) -> CELValue {
-        var interpreter = Interpreter(bindings: bindings, costLimit: options.costLimit)
+        var interpreter = Interpreter(bindings: bindings, costLimit: options.costLimit, container: options.container)
         do throws(EvalFailure) {
             return try interpreter.eval(root)
         } catch {
@@ -33,11 +37,18 @@ extension CELExpression {
         try evaluate(bindings.mapValues(CELValue.init(json:)), options: options)
     }
 
-    /// Evaluates the expression and requires a `bool` result.
+    /// Evaluates the expression with JSON bindings and requires a `bool` result.
     public func evaluateBool(
         json bindings: [String: JSONValue], options: CELEvaluationOptions = CELEvaluationOptions()
     ) throws(CELError) -> Bool {
-        let value = try evaluate(json: bindings, options: options)
+        try evaluateBool(bindings.mapValues(CELValue.init(json:)), options: options)
+    }
+
+    /// Evaluates the expression and requires a `bool` result.
+    public func evaluateBool(
+        _ bindings: [String: CELValue], options: CELEvaluationOptions = CELEvaluationOptions()
+    ) throws(CELError) -> Bool {
+        let value = try evaluate(bindings, options: options)
         guard case .bool(let result) = value else {
             throw CELError(
                 kind: .evaluation, message: "expression returned \(value.celType), want bool", offset: 0, in: text)
@@ -57,13 +68,20 @@ struct EvalFailure: Error {
 struct Interpreter {
     let bindings: [String: CELValue]
     let costLimit: Int
-    private(set) var cost = 0
+    let container: String
+    private var cost = 0
+
+    /// Largest list a single operation may build.
+    static let maxListElements = 1_000_000
+    /// Largest string or bytes value (in bytes) a single operation may build.
+    static let maxStringBytes = 16 << 20
     private var locals: [(name: String, value: CELValue)] = []
     var regexCache: [String: RE2Regex] = [:]
 
-    init(bindings: [String: CELValue], costLimit: Int) {
+    init(bindings: [String: CELValue], costLimit: Int, container: String = "") {
         self.bindings = bindings
         self.costLimit = costLimit
+        self.container = container
     }
 
     mutating func charge(_ units: Int, at offset: Int) throws(EvalFailure) {
@@ -73,10 +91,19 @@ struct Interpreter {
         }
     }
 
+    /// Fails when a value about to be built would exceed the size limits; charges its size too.
+    mutating func chargeSize(list count: Int = 0, bytes: Int = 0, at offset: Int) throws(EvalFailure) {
+        if count > Interpreter.maxListElements || bytes > Interpreter.maxStringBytes {
+            throw EvalFailure(message: "operation cancelled: result exceeds size limit", offset: offset, isCostLimit: true)
+        }
+        try charge(count + bytes / 16, at: offset)
+    }
+
     static let typeNames: [String: CELType] = [
         "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string, "bytes": .bytes,
         "list": .list, "map": .map, "null_type": .null, "type": .type,
-        "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
+        "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration, "optional_type": .optional,
+        "net.IP": .ip, "net.CIDR": .cidr,
     ]
 
     private func local(_ name: String) -> CELValue? {
@@ -85,10 +112,22 @@ struct Interpreter {
     }
 
     /// Resolves a possibly qualified name against variables and type names.
-    private func global(_ name: String) -> CELValue? {
-        if let value = bindings[name] { return value }
-        if let type = Interpreter.typeNames[name] { return .type(type) }
-        return nil
+    private func global(_ name: String, rooted: Bool = false) -> CELValue? {
+        func lookup(_ qualified: String) -> CELValue? {
+            if let value = bindings[qualified] { return value }
+            if let type = Interpreter.typeNames[qualified] { return .type(type) }
+            if qualified == "google.protobuf.NullValue.NULL_VALUE" { return .int(0) }
+            return nil
+        }
+        if !rooted, !container.isEmpty {
+            var prefix = Substring(container)
+            while true {
+                if let value = lookup(prefix + "." + name) { return value }
+                guard let dot = prefix.lastIndex(of: ".") else { break }
+                prefix = prefix[..<dot]
+            }
+        }
+        return lookup(name)
     }
 
     /// The identifiers of a pure selection chain `a.b.c`, with whether it was written rooted.
@@ -114,18 +153,77 @@ struct Interpreter {
         switch expr.kind {
         case .literal(let value):
             return value
+        case .parenthesized(let inner):
+            return try eval(inner)
+        case .optionalEntry(let inner):
+            // Only reachable through list, map and message literals, which unwrap it.
+            return try eval(inner)
+        case .optionalSelect(let operandExpr, let field):
+            let base = try eval(operandExpr)
+            if case .optional(let inner) = base {
+                guard let inner else { return .optional(nil) }
+                return try optionalSelect(inner, field: field, at: expr.offset)
+            }
+            return try optionalSelect(base, field: field, at: expr.offset)
+        case .optionalIndex(let operandExpr, let keyExpr):
+            let base = try eval(operandExpr)
+            let key = try eval(keyExpr)
+            if case .optional(let inner) = base {
+                guard let inner else { return .optional(nil) }
+                return try optionalIndex(inner, key, at: expr.offset)
+            }
+            return try optionalIndex(base, key, at: expr.offset)
+        case .optMap(let targetExpr, let variable, let body, let flat):
+            guard case .optional(let inner) = try eval(targetExpr) else {
+                throw EvalFailure(message: "no such overload: \(flat ? "optFlatMap" : "optMap") on a non-optional value", offset: expr.offset)
+            }
+            guard let inner else { return .optional(nil) }
+            locals.append((variable, inner))
+            defer { locals.removeLast() }
+            let result = try eval(body)
+            if flat {
+                guard case .optional = result else {
+                    throw EvalFailure(message: "optFlatMap() expression must return an optional", offset: expr.offset)
+                }
+                return result
+            }
+            return .optional(result)
+        case .bind(let name, let valueExpr, let body):
+            let value = try eval(valueExpr)
+            locals.append((name, value))
+            defer { locals.removeLast() }
+            return try eval(body)
         case .identifier(let name, let rooted):
-            if !rooted, let value = local(name) { return value }
-            if let value = global(name) { return value }
-            throw EvalFailure(message: "undeclared reference to '\(name)'", offset: expr.offset)
+            // Comprehension variables shadow globals, even when written with a leading dot.
+            if let value = local(name) { return value }
+            if let value = global(name, rooted: rooted) { return value }
+            throw EvalFailure(message: "undeclared reference to '\(name)' (in container '')", offset: expr.offset)
         case .select(let operand, let field, let testOnly):
-            if !testOnly, let (names, rooted) = nameChain(expr), rooted || local(names[0]) == nil {
-                return try resolveQualified(names, at: expr.offset)
+            if !testOnly, let (names, rooted) = nameChain(expr), local(names[0]) == nil {
+                return try resolveQualified(names, rooted: rooted, at: expr.offset)
             }
             let base = try eval(operand)
             return try select(base, field: field, testOnly: testOnly, at: expr.offset)
         case .call(let function, let targetExpr, let argumentExprs):
+            if let targetExpr, let (names, rooted) = nameChain(targetExpr),
+                Interpreter.namespacedFunctions.contains(names.joined(separator: ".") + "." + function),
+                local(names[0]) == nil, global(names[0], rooted: rooted) == nil
+            {
+                // A namespaced global function such as `strings.quote(s)`.
+                var arguments: [CELValue] = []
+                for argument in argumentExprs { arguments.append(try eval(argument)) }
+                return try call(names.joined(separator: ".") + "." + function, target: nil, arguments, at: expr.offset)
+            }
             let target: CELValue? = if let targetExpr { try eval(targetExpr) } else { nil }
+            if function == "or" || function == "orValue", argumentExprs.count == 1, case .optional(let inner) = target {
+                // `or` and `orValue` evaluate their argument only when the optional is empty.
+                if let inner { return function == "or" ? .optional(inner) : inner }
+                let alternative = try eval(argumentExprs[0])
+                if function == "or", case .optional = alternative {} else if function == "or" {
+                    throw noOverload("or", [.optional(nil), alternative], at: expr.offset)
+                }
+                return alternative
+            }
             var arguments: [CELValue] = []
             arguments.reserveCapacity(argumentExprs.count)
             for argument in argumentExprs { arguments.append(try eval(argument)) }
@@ -137,13 +235,15 @@ struct Interpreter {
         case .list(let elementExprs):
             var elements: [CELValue] = []
             elements.reserveCapacity(elementExprs.count)
-            for element in elementExprs { elements.append(try eval(element)) }
+            for element in elementExprs {
+                if let value = try entryValue(element) { elements.append(value) }
+            }
             return .list(elements)
         case .map(let entries):
             var map = CELMap()
             for entry in entries {
                 let key = try eval(entry.key)
-                let value = try eval(entry.value)
+                guard let value = try entryValue(entry.value) else { continue }
                 do throws(CELMapError) {
                     try map.insert(key, value)
                 } catch .repeatedKey {
@@ -153,8 +253,8 @@ struct Interpreter {
                 }
             }
             return .map(map)
-        case .message(let typeName, _):
-            throw EvalFailure(message: "unknown type: \(typeName) (message construction is unsupported)", offset: expr.offset)
+        case .message(let typeName, let fields):
+            return try constructMessage(typeName, fields, at: expr.offset)
         case .not(let operandExpr):
             guard case .bool(let b) = try eval(operandExpr) else {
                 throw noOverload("!_", at: expr.offset)
@@ -192,17 +292,17 @@ struct Interpreter {
         return EvalFailure(message: "no such overload: \(function)\(suffix)", offset: offset)
     }
 
-    private mutating func resolveQualified(_ names: [String], at offset: Int) throws(EvalFailure) -> CELValue {
+    private mutating func resolveQualified(_ names: [String], rooted: Bool, at offset: Int) throws(EvalFailure) -> CELValue {
         for prefix in stride(from: names.count, through: 1, by: -1) {
             let name = names[0..<prefix].joined(separator: ".")
-            guard let value = global(name) else { continue }
+            guard let value = global(name, rooted: rooted) else { continue }
             var result = value
             for field in names[prefix...] {
                 result = try select(result, field: field, testOnly: false, at: offset)
             }
             return result
         }
-        throw EvalFailure(message: "undeclared reference to '\(names[0])'", offset: offset)
+        throw EvalFailure(message: "undeclared reference to '\(names[0])' (in container '')", offset: offset)
     }
 
     /// `&&` and `||` with commutative error absorption: the absorbing value wins over an error.
@@ -237,8 +337,51 @@ struct Interpreter {
 
     // MARK: Selection and indexing
 
+    /// Reads `entry` of a list, map or message literal; nil when it is an empty `?entry`.
+    private mutating func entryValue(_ entry: Expr) throws(EvalFailure) -> CELValue? {
+        guard case .optionalEntry(let inner) = entry.kind else { return try eval(entry) }
+        guard case .optional(let value) = try eval(inner) else {
+            throw EvalFailure(message: "optional entry requires an optional value", offset: entry.offset)
+        }
+        return value
+    }
+
+    private mutating func optionalSelect(_ base: CELValue, field: String, at offset: Int) throws(EvalFailure) -> CELValue {
+        guard case .map(let map) = base else {
+            return .optional(try select(base, field: field, testOnly: false, at: offset))
+        }
+        return .optional(map[field])
+    }
+
+    private func optionalIndex(_ base: CELValue, _ key: CELValue, at offset: Int) throws(EvalFailure) -> CELValue {
+        switch base {
+        case .map(let map):
+            switch key {
+            case .bool, .int, .uint, .string, .double: return .optional(map[key])
+            default: throw noOverload("_[?_]", base, key, at: offset)
+            }
+        case .list(let elements):
+            let position: Int64?
+            switch key {
+            case .int(let i): position = i
+            case .uint(let u): position = Int64(exactly: u)
+            case .double(let d): position = d.rounded(.towardZero) == d ? Int64(exactly: d) : nil
+            default: throw noOverload("_[?_]", base, key, at: offset)
+            }
+            guard let position, position >= 0, position < Int64(elements.count) else { return .optional(nil) }
+            return .optional(elements[Int(position)])
+        default:
+            throw noOverload("_[?_]", base, key, at: offset)
+        }
+    }
+
     mutating func select(_ base: CELValue, field: String, testOnly: Bool, at offset: Int) throws(EvalFailure) -> CELValue {
         switch base {
+        case .optional(let inner):
+            // Selecting from an optional chains: empty stays empty, a missing field gives empty.
+            guard let inner else { return testOnly ? .bool(false) : .optional(nil) }
+            if testOnly { return try select(inner, field: field, testOnly: true, at: offset) }
+            return try optionalSelect(inner, field: field, at: offset)
         case .map(let map):
             if testOnly { return .bool(map[field] != nil) }
             guard let value = map[field] else {
@@ -253,6 +396,9 @@ struct Interpreter {
 
     func index(_ operand: CELValue, _ key: CELValue, at offset: Int) throws(EvalFailure) -> CELValue {
         switch operand {
+        case .optional(let inner):
+            guard let inner else { return .optional(nil) }
+            return try optionalIndex(inner, key, at: offset)
         case .list(let elements):
             let position: Int64
             switch key {
@@ -294,24 +440,37 @@ struct Interpreter {
 
     private mutating func comprehend(_ c: Comprehension, at offset: Int) throws(EvalFailure) -> CELValue {
         let range = try eval(c.range)
-        let items: [CELValue]
+        // Each step binds (first, second): one-variable macros see list elements or map keys;
+        // two-variable macros see (index, element) or (key, value).
+        let steps: [(CELValue, CELValue)]
         switch range {
-        case .list(let elements): items = elements
-        case .map(let map): items = map.entries.map(\.key)
+        case .list(let elements):
+            steps = c.variable2 == nil
+                ? elements.map { ($0, .null) } : elements.enumerated().map { (.int(Int64($0.offset)), $0.element) }
+        case .map(let map):
+            steps = map.entries.map { ($0.key, $0.value) }
         default:
             throw EvalFailure(message: "cannot iterate over value of type '\(range.celType)'", offset: offset)
         }
         locals.append((c.variable, .null))
-        defer { locals.removeLast() }
-        let slot = locals.count - 1
+        if let second = c.variable2 { locals.append((second, .null)) }
+        defer {
+            locals.removeLast()
+            if c.variable2 != nil { locals.removeLast() }
+        }
+        let slot = locals.count - (c.variable2 == nil ? 1 : 2)
+        func bind(_ step: (CELValue, CELValue), _ locals: inout [(name: String, value: CELValue)]) {
+            locals[slot].value = step.0
+            if c.variable2 != nil { locals[slot + 1].value = step.1 }
+        }
 
         switch c.kind {
         case .all, .exists:
             let absorbing = c.kind == .exists
             var firstError: EvalFailure?
-            for item in items {
+            for step in steps {
                 try charge(1, at: offset)
-                locals[slot].value = item
+                bind(step, &locals)
                 do throws(EvalFailure) {
                     guard let predicate = c.predicate else { break }
                     switch try eval(predicate) {
@@ -329,9 +488,9 @@ struct Interpreter {
             return .bool(!absorbing)
         case .existsOne:
             var count = 0
-            for item in items {
+            for step in steps {
                 try charge(1, at: offset)
-                locals[slot].value = item
+                bind(step, &locals)
                 guard let predicate = c.predicate else { break }
                 switch try eval(predicate) {
                 case .bool(let b): if b { count += 1 }
@@ -339,25 +498,31 @@ struct Interpreter {
                 }
             }
             return .bool(count == 1)
-        case .map, .filter:
+        case .map, .filter, .transformList, .transformMap:
             var results: [CELValue] = []
-            for item in items {
+            var resultMap = CELMap()
+            for step in steps {
                 try charge(1, at: offset)
-                locals[slot].value = item
+                bind(step, &locals)
                 if let predicate = c.predicate {
                     switch try eval(predicate) {
                     case .bool(let keep): if !keep { continue }
                     case let other: throw noOverload("_?_:_", other, at: offset)
                     }
                 }
-                if let transform = c.transform {
-                    results.append(try eval(transform))
+                let value = try c.transform.map { (t: Expr) throws(EvalFailure) in try eval(t) } ?? step.0
+                if c.kind == .transformMap {
+                    do throws(CELMapError) {
+                        try resultMap.insert(step.0, value)
+                    } catch {
+                        throw EvalFailure(message: "Failed with repeated key", offset: offset)
+                    }
                 } else {
-                    results.append(item)
+                    results.append(value)
                 }
                 try charge(1, at: offset)
             }
-            return .list(results)
+            return c.kind == .transformMap ? .map(resultMap) : .list(results)
         }
     }
 }

@@ -14,6 +14,13 @@ extension Expr: CustomStringConvertible {
         case .map(let entries): return "{" + entries.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
         case .message(let name, let fields):
             return name + "{" + fields.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "}"
+        case .parenthesized(let inner): return inner.description
+        case .optionalSelect(let operand, let field): return "\(operand).?\(field)"
+        case .optionalIndex(let operand, let key): return "\(operand)[?\(key)]"
+        case .optionalEntry(let inner): return "?\(inner)"
+        case .optMap(let target, let variable, let body, let flat):
+            return "\(target).\(flat ? "optFlatMap" : "optMap")(\(variable), \(body))"
+        case .bind(let name, let value, let body): return "cel.bind(\(name), \(value), \(body))"
         case .not(let operand): return "!\(operand)"
         case .negate(let operand): return "-\(operand)"
         case .binary(let op, let lhs, let rhs): return "(\(lhs) \(op.rawValue) \(rhs))"
@@ -28,8 +35,10 @@ extension Expr: CustomStringConvertible {
             case .existsOne: name = "exists_one"
             case .map: name = "map"
             case .filter: name = "filter"
+            case .transformList: name = "transformList"
+            case .transformMap: name = "transformMap"
             }
-            let parts = [c.variable] + [c.predicate, c.transform].compactMap { $0?.description }
+            let parts = [c.variable] + (c.variable2.map { [$0] } ?? []) + [c.predicate, c.transform].compactMap { $0?.description }
             return "\(c.range).\(name)(\(parts.joined(separator: ", ")))"
         }
     }
@@ -53,6 +62,10 @@ extension CELValue {
         case .timestamp(let t): return "timestamp(\(quoteString(formatTimestamp(t))))"
         case .duration(let d): return "duration(\(quoteString(formatDuration(d))))"
         case .type(let t): return t.name
+        case .quantity(let q): return "quantity(\(quoteString(q.description)))"
+        case .optional(let inner): return inner.map { "optional.of(\($0.literalDescription))" } ?? "optional.none()"
+        case .ip(let ip): return "ip(\(quoteString(ip.description)))"
+        case .cidr(let cidr): return "cidr(\(quoteString(cidr.description)))"
         }
     }
 }

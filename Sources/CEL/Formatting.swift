@@ -48,21 +48,6 @@ func shortestDigits(_ d: Double) -> (negative: Bool, digits: String, exponent: I
     return (d < 0, digits, pointPosition - 1)
 }
 
-/// Formats a double with Go's `'f', -1` verb: shortest digits, never an exponent.
-func formatDoubleFixed(_ d: Double) -> String {
-    if d == 0 { return "0" }
-    let (negative, digits, exponent) = shortestDigits(d)
-    let out = negative ? "-" : ""
-    if exponent < 0 {
-        return out + "0." + String(repeating: "0", count: -exponent - 1) + digits
-    }
-    if digits.count <= exponent + 1 {
-        return out + digits + String(repeating: "0", count: exponent + 1 - digits.count)
-    }
-    let split = digits.index(digits.startIndex, offsetBy: exponent + 1)
-    return out + digits[..<split] + "." + digits[split...]
-}
-
 /// `string(duration)`: seconds with the shortest fraction and an `s` suffix, e.g. `5400s`, `0.0015s`.
 func formatDuration(_ nanoseconds: Int64) -> String {
     let negative = nanoseconds < 0

@@ -2,9 +2,80 @@ import Foundation
 
 /// The standard function library plus the Kubernetes `strings` and `lists` extensions.
 extension Interpreter {
+    /// Every function name the library defines, for telling unknown functions from bad overloads.
+    static let functionNames: Set<String> = [
+        "size", "type", "dyn", "int", "uint", "double", "string", "bool", "bytes", "timestamp", "duration",
+        "matches", "contains", "startsWith", "endsWith", "charAt", "indexOf", "lastIndexOf", "lowerAscii",
+        "upperAscii", "replace", "split", "substring", "trim", "reverse", "join", "isSorted", "min", "max", "sum",
+        "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
+        "getMinutes", "getSeconds", "getMilliseconds", "strings.quote", "slice", "flatten", "distinct", "sort",
+        "quantity", "isQuantity", "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "isLessThan",
+        "isGreaterThan", "compareTo", "optional.of", "optional.none", "optional.ofNonZeroValue", "hasValue", "value",
+        "or", "orValue", "find", "findAll",
+    ]
+
+    static let collectionFunctions: Set<String> = ["lists.range", "sets.contains", "sets.equivalent", "sets.intersects"]
+    static let optionalFunctions: Set<String> = ["optional.of", "optional.none", "optional.ofNonZeroValue"]
+    /// Global functions whose names contain a namespace, called as `namespace.function(args)`.
+    static let namespacedFunctions: Set<String> = extensionFunctions.union(collectionFunctions).union(optionalFunctions)
+        .union(["strings.quote", "ip.isCanonical"])
+
+    /// `lists.range(n)` and the `sets` library, dispatched from ``call(_:target:_:at:)``.
+    mutating func collectionExtension(_ function: String, _ arguments: [CELValue], at offset: Int) throws(EvalFailure) -> CELValue? {
+        switch (function, arguments.count) {
+        case ("lists.range", 1):
+            guard case .int(let n) = arguments[0] else { return nil }
+            guard n >= 0 else { throw EvalFailure(message: "lists.range() requires a non-negative size", offset: offset) }
+            try chargeSize(list: Int(clamping: n), at: offset)
+            return .list((0..<n).map { .int($0) })
+        case ("sets.contains", 2), ("sets.equivalent", 2), ("sets.intersects", 2):
+            guard case .list(let a) = arguments[0], case .list(let b) = arguments[1] else { return nil }
+            try charge(a.count * b.count / 10, at: offset)
+            let aInB = a.allSatisfy { x in b.contains { $0 == x } }
+            let bInA = b.allSatisfy { x in a.contains { $0 == x } }
+            switch function {
+            case "sets.contains": return .bool(bInA)
+            case "sets.equivalent": return .bool(aInB && bInA)
+            default: return .bool(a.contains { x in b.contains { $0 == x } })
+            }
+        default:
+            return nil
+        }
+    }
+
     mutating func call(
         _ function: String, target: CELValue?, _ arguments: [CELValue], at offset: Int
     ) throws(EvalFailure) -> CELValue {
+        if Interpreter.extensionFunctions.contains(function) {
+            return try extensionCall(function, arguments, at: offset)
+        }
+        if Interpreter.collectionFunctions.contains(function) {
+            guard let result = try collectionExtension(function, arguments, at: offset) else {
+                throw noOverload(function, arguments, at: offset)
+            }
+            return result
+        }
+        if Interpreter.networkFunctions.contains(function),
+            let result = try networkFunction(function, target: target, arguments, at: offset)
+        {
+            return result
+        }
+        guard Interpreter.functionNames.contains(function) || Interpreter.networkFunctions.contains(function) else {
+            throw EvalFailure(message: "unbound function: \(function)", offset: offset)
+        }
+        switch (function, target, arguments.count) {
+        case ("optional.of", nil, 1): return .optional(arguments[0])
+        case ("optional.none", nil, 0): return .optional(nil)
+        case ("optional.ofNonZeroValue", nil, 1): return .optional(arguments[0].isZeroValue ? nil : arguments[0])
+        case ("hasValue", .optional(let inner)?, 0): return .bool(inner != nil)
+        case ("value", .optional(let inner)?, 0):
+            guard let inner else { throw EvalFailure(message: "optional.none() dereference", offset: offset) }
+            return inner
+        default: break
+        }
+        if let result = try quantityFunction(function, target: target, arguments, at: offset) {
+            return result
+        }
         if let target {
             return try receiverCall(function, target, arguments, at: offset)
         }
@@ -21,6 +92,9 @@ extension Interpreter {
         case ("timestamp", 1): return try convertToTimestamp(arguments[0], at: offset)
         case ("duration", 1): return try convertToDuration(arguments[0], at: offset)
         case ("matches", 2): return try receiverCall("matches", arguments[0], [arguments[1]], at: offset)
+        case ("strings.quote", 1):
+            guard case .string(let s) = arguments[0] else { throw noOverload(function, arguments, at: offset) }
+            return .string(quoteForStrings(s))
         default:
             throw EvalFailure(message: "no such overload: \(function)/\(arguments.count)", offset: offset)
         }
@@ -89,20 +163,31 @@ extension Interpreter {
         case ("endsWith", 1):
             return .bool(s.unicodeScalars.reversed().starts(with: try stringArgument(0).unicodeScalars.reversed()))
         case ("matches", 1):
-            let pattern = try stringArgument(0)
-            let regex: RE2Regex
-            if let cached = regexCache[pattern] {
-                regex = cached
-            } else {
-                do {
-                    regex = try RE2Regex(pattern)
-                } catch {
-                    throw EvalFailure(message: "invalid regular expression: \(error.message)", offset: offset)
-                }
-                if regexCache.count < 64 { regexCache[pattern] = regex }
-            }
+            let regex = try compiledRegex(try stringArgument(0), at: offset)
             try charge(s.unicodeScalars.count * max(1, regex.programSize) / 10, at: offset)
             return .bool(regex.matches(s))
+        case ("find", 1), ("findAll", 1), ("findAll", 2):
+            // The Kubernetes regex library: leftmost-first matches, as Go's regexp finds them.
+            let regex = try compiledRegex(try stringArgument(0), at: offset)
+            let limit = arguments.count == 2 ? try intArgument(1) : (function == "find" ? 1 : -1)
+            let input = Array(s.unicodeScalars)
+            var found: [String] = []
+            var position = 0
+            var previousEnd = -1
+            while position <= input.count, limit < 0 || Int64(found.count) < limit {
+                try charge(input.count * max(1, regex.programSize) / 10, at: offset)
+                guard let match = regex.firstMatch(in: input, from: position) else { break }
+                if match.isEmpty, match.lowerBound == previousEnd {
+                    // An empty match right after the previous match does not count.
+                    position = match.lowerBound + 1
+                    continue
+                }
+                found.append(String(String.UnicodeScalarView(input[match])))
+                previousEnd = match.upperBound
+                position = match.isEmpty ? match.upperBound + 1 : match.upperBound
+            }
+            if function == "find" { return .string(found.first ?? "") }
+            return .list(found.map { .string($0) })
         case ("charAt", 1):
             let text = ScalarText(s)
             let i = try intArgument(0)
@@ -132,6 +217,9 @@ extension Interpreter {
             let old = ScalarText(try stringArgument(0))
             let new = try stringArgument(1)
             let limit = arguments.count == 3 ? try intArgument(2) : -1
+            // Worst case: every position replaced (an empty `old` inserts around each code point).
+            let growth = (s.unicodeScalars.count + 1) * new.utf8.count
+            try chargeSize(bytes: s.utf8.count + (old.count == 0 || old.count < new.utf8.count ? growth : 0), at: offset)
             return .string(ScalarText(s).replacing(old, with: new, limit: limit))
         case ("split", 1), ("split", 2):
             let separator = ScalarText(try stringArgument(0))
@@ -161,6 +249,43 @@ extension Interpreter {
         }
     }
 
+    /// `strings.quote`: a double-quoted literal with C-style escapes for control characters.
+    private func quoteForStrings(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\u{07}": out += "\\a"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{0B}": out += "\\v"
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// A compiled pattern, cached for the rest of the evaluation.
+    private mutating func compiledRegex(_ pattern: String, at offset: Int) throws(EvalFailure) -> RE2Regex {
+        if let cached = regexCache[pattern] { return cached }
+        do {
+            let regex = try RE2Regex(pattern)
+            if regexCache.count < 64 { regexCache[pattern] = regex }
+            return regex
+        } catch {
+            throw EvalFailure(message: "invalid regular expression: \(error.message)", offset: offset)
+        }
+    }
+
     private func rangeError(_ index: Int64, at offset: Int) -> EvalFailure {
         EvalFailure(message: "index out of range: \(index)", offset: offset)
     }
@@ -179,12 +304,15 @@ extension Interpreter {
                 separator = s
             }
             var parts: [String] = []
+            var total = 0
             for element in elements {
                 guard case .string(let s) = element else {
                     throw noOverload("join", [.list(elements)] + arguments, at: offset)
                 }
                 parts.append(s)
+                total += s.utf8.count + separator.utf8.count
             }
+            try chargeSize(bytes: total, at: offset)
             return .string(parts.joined(separator: separator))
         case ("indexOf", 1):
             return .int(Int64(elements.firstIndex { $0 == arguments[0] } ?? -1))
@@ -206,6 +334,91 @@ extension Interpreter {
                 if function == "min" ? order < 0 : order > 0 { best = element }
             }
             return best
+        case ("slice", 2):
+            guard case .int(let start) = arguments[0], case .int(let end) = arguments[1] else { break }
+            guard start >= 0, end >= start, end <= Int64(elements.count) else {
+                throw EvalFailure(
+                    message: "cannot slice(\(start), \(end)) a list of size \(elements.count)", offset: offset)
+            }
+            return .list(Array(elements[Int(start)..<Int(end)]))
+        case ("flatten", 0), ("flatten", 1):
+            var depth: Int64 = 1
+            if arguments.count == 1 {
+                guard case .int(let d) = arguments[0] else { break }
+                guard d >= 0 else { throw EvalFailure(message: "flatten(): level must be non-negative", offset: offset) }
+                depth = d
+            }
+            func flattenedCount(_ items: [CELValue], _ level: Int64) -> Int {
+                var count = 0
+                for item in items {
+                    if level > 0, case .list(let inner) = item {
+                        count += flattenedCount(inner, level - 1)
+                    } else {
+                        count += 1
+                    }
+                    if count > Interpreter.maxListElements { break }
+                }
+                return count
+            }
+            func flatten(_ items: [CELValue], _ level: Int64) -> [CELValue] {
+                var out: [CELValue] = []
+                for item in items {
+                    if level > 0, case .list(let inner) = item {
+                        out += flatten(inner, level - 1)
+                    } else {
+                        out.append(item)
+                    }
+                }
+                return out
+            }
+            try chargeSize(list: flattenedCount(elements, min(depth, 64)), at: offset)
+            return .list(flatten(elements, min(depth, 64)))
+        case ("distinct", 0):
+            var out: [CELValue] = []
+            for element in elements where !out.contains(where: { $0 == element }) {
+                try charge(out.count / 10, at: offset)
+                out.append(element)
+            }
+            return .list(out)
+        case ("reverse", 0):
+            return .list(elements.reversed())
+        case ("sort", 0):
+            // Bottom-up merge sort: O(n log n) with typed comparison errors.
+            var items = elements
+            var buffer = elements
+            var width = 1
+            while width < items.count {
+                try charge(items.count, at: offset)
+                var start = 0
+                while start < items.count {
+                    let middle = min(start + width, items.count)
+                    let end = min(start + 2 * width, items.count)
+                    var left = start
+                    var right = middle
+                    var out = start
+                    while out < end {
+                        let takeLeft: Bool
+                        if left < middle && right < end {
+                            takeLeft = (try compare(items[left], items[right], name: "sort", at: offset) ?? 0) <= 0
+                        } else {
+                            takeLeft = left < middle
+                        }
+                        if takeLeft {
+                            buffer[out] = items[left]
+                            left += 1
+                        } else {
+                            buffer[out] = items[right]
+                            right += 1
+                        }
+                        out += 1
+                    }
+                    start = end
+                }
+                swap(&items, &buffer)
+                width *= 2
+            }
+            if items.count == 1 { _ = try compare(items[0], items[0], name: "sort", at: offset) }
+            return .list(items)
         case ("sum", 0):
             guard var total = elements.first else { return .int(0) }
             for element in elements.dropFirst() {
@@ -306,7 +519,8 @@ struct ScalarText {
     func replacing(_ old: ScalarText, with new: String, limit: Int64) -> String {
         var out = String.UnicodeScalarView()
         let replacement = new.unicodeScalars
-        var remaining = limit
+        // A negative limit means no limit; normalising it keeps the countdown from overflowing.
+        var remaining = limit < 0 ? Int64.max : limit
         var position = 0
         if old.count == 0 {
             while position <= count {

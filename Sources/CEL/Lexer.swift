@@ -115,7 +115,7 @@ struct Lexer {
 
     private mutating func number() throws(CELError) -> Token {
         let start = position
-        if peek() == "0", peek(1) == "x" || peek(1) == "X", peek(2)?.isCELHexDigit ?? false {
+        if peek() == "0", peek(1) == "x", peek(2)?.isCELHexDigit ?? false {
             position += 2
             let digitsStart = position
             digits(hex: true)
@@ -218,12 +218,12 @@ struct Lexer {
                     let value = try hexValue(count: 2, escapeStart: escapeStart)
                     if bytes { out.append(UInt8(value)) } else { scalarsOut.append(Unicode.Scalar(UInt8(value))) }
                 case "u", "U":
-                    if bytes { throw error("invalid escape sequence in bytes literal", at: escapeStart) }
+                    // In bytes literals a code point escape stands for its UTF-8 encoding.
                     let value = try hexValue(count: e == "u" ? 4 : 8, escapeStart: escapeStart)
                     guard let scalar = Unicode.Scalar(value) else {
                         throw error("invalid unicode code point in escape sequence", at: escapeStart)
                     }
-                    scalarsOut.append(scalar)
+                    append(scalar)
                 case "0"..."3":
                     guard let d1 = peek(), ("0"..."7").contains(d1), let d2 = peek(1), ("0"..."7").contains(d2) else {
                         throw error("invalid octal escape sequence", at: escapeStart)

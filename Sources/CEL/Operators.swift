@@ -108,13 +108,13 @@ extension Interpreter {
             return .uint(r)
         case (.double(let a), .double(let b)): return .double(a + b)
         case (.string(let a), .string(let b)):
-            try charge((a.utf8.count + b.utf8.count) / 10, at: offset)
+            try chargeSize(bytes: a.utf8.count + b.utf8.count, at: offset)
             return .string(a + b)
         case (.bytes(let a), .bytes(let b)):
-            try charge((a.count + b.count) / 10, at: offset)
+            try chargeSize(bytes: a.count + b.count, at: offset)
             return .bytes(a + b)
         case (.list(let a), .list(let b)):
-            try charge((a.count + b.count) / 10, at: offset)
+            try chargeSize(list: a.count + b.count, at: offset)
             return .list(a + b)
         case (.duration(let a), .duration(let b)):
             let (r, o) = a.addingReportingOverflow(b)

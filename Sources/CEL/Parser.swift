@@ -3,6 +3,7 @@ public struct CELParseLimits: Sendable, Hashable {
     /// Maximum source size in Unicode scalars (cel-go's default is 100,000 code points).
     public var maxSourceScalars: Int
     /// Maximum nesting depth of the expression tree (cel-go's default recursion limit is 250).
+    /// Parsing and evaluation recurse once per level, so raising it raises stack use.
     public var maxRecursionDepth: Int
 
     public init(maxSourceScalars: Int = 100_000, maxRecursionDepth: Int = 250) {
@@ -201,7 +202,19 @@ struct Parser {
                 offsets.append(current.start)
                 advance()
             }
-            var expr = try parseMember()
+            // `!-1` negates a negative literal; other operands are members.
+            var expr: Expr
+            if isPunct("-"), case .int = peekKind(1) {
+                let minus = current.start
+                advance()
+                expr = try parseMember(negativeLiteralAt: minus)
+            } else if isPunct("-"), case .double = peekKind(1) {
+                let minus = current.start
+                advance()
+                expr = try parseMember(negativeLiteralAt: minus)
+            } else {
+                expr = try parseMember()
+            }
             for offset in offsets.reversed() { expr = try node(.not(expr), at: offset) }
             return expr
         }
@@ -230,12 +243,25 @@ struct Parser {
     private mutating func parseMember(negativeLiteralAt: Int? = nil) throws(CELError) -> Expr {
         var expr = try parsePrimary(negativeLiteralAt: negativeLiteralAt)
         while true {
-            if isPunct(".") {
+            if isPunct("."), case .punct("?") = peekKind(1) {
+                let dotOffset = current.start
+                advance()
+                advance()
+                let name: String
+                switch current.kind {
+                case .identifier(let n) where !["true", "false", "null", "in"].contains(n): name = n
+                case .punct(let p) where p.hasPrefix("`"): name = String(p.dropFirst())
+                default: throw mismatched(expecting: "IDENTIFIER")
+                }
+                advance()
+                expr = try node(.optionalSelect(expr, field: name), at: dotOffset)
+            } else if isPunct(".") {
                 let dotOffset = current.start
                 advance()
                 let name: String
                 switch current.kind {
-                case .identifier(let n):
+                case .identifier(let n) where !["true", "false", "null", "in"].contains(n):
+                    // Reserved words other than the keywords are allowed as field and method names.
                     name = n
                 case .punct(let p) where p.hasPrefix("`"):
                     name = String(p.dropFirst())
@@ -257,18 +283,20 @@ struct Parser {
             } else if isPunct("[") {
                 let offset = current.start
                 advance()
+                let optional = accept("?")
                 let subscriptExpr = try parseExpr()
                 try expect("]")
-                expr = try node(.index(expr, subscriptExpr), at: offset)
+                expr = try node(optional ? .optionalIndex(expr, subscriptExpr) : .index(expr, subscriptExpr), at: offset)
             } else if isPunct("{"), let typeName = qualifiedName(expr) {
                 let offset = current.start
                 advance()
                 var fields: [(name: String, value: Expr)] = []
                 while !isPunct("}") {
+                    let optional = accept("?")
                     guard case .identifier(let field) = current.kind else { throw mismatched(expecting: "IDENTIFIER") }
                     advance()
                     try expect(":")
-                    fields.append((field, try parseExpr()))
+                    fields.append((field, try optionalEntry(optional, try parseExpr())))
                     if !accept(",") { break }
                 }
                 try expect("}")
@@ -290,10 +318,16 @@ struct Parser {
     }
 
     /// Comma-separated expressions up to `closing` (already past the opening bracket); trailing comma allowed.
-    private mutating func parseList(closing: String) throws(CELError) -> [Expr] {
+    /// Wraps `value` as an optional entry when it was written with a leading `?`.
+    private func optionalEntry(_ optional: Bool, _ value: Expr) throws(CELError) -> Expr {
+        optional ? try node(.optionalEntry(value), at: value.offset) : value
+    }
+
+    private mutating func parseList(closing: String, allowOptional: Bool = false) throws(CELError) -> [Expr] {
         var items: [Expr] = []
         while !isPunct(closing) {
-            items.append(try parseExpr())
+            let optional = allowOptional && accept("?")
+            items.append(try optionalEntry(optional, try parseExpr()))
             if !accept(",") { break }
         }
         try expect(closing)
@@ -339,18 +373,22 @@ struct Parser {
             advance()
             let inner = try parseExpr()
             try expect(")")
-            return inner
+            switch inner.kind {
+            case .identifier, .select: return try node(.parenthesized(inner), at: start)
+            default: return inner
+            }
         case .punct("["):
             advance()
-            let elements = try parseList(closing: "]")
+            let elements = try parseList(closing: "]", allowOptional: true)
             return try node(.list(elements), at: start)
         case .punct("{"):
             advance()
             var entries: [(key: Expr, value: Expr)] = []
             while !isPunct("}") {
+                let optional = accept("?")
                 let key = try parseExpr()
                 try expect(":")
-                entries.append((key, try parseExpr()))
+                entries.append((key, try optionalEntry(optional, try parseExpr())))
                 if !accept(",") { break }
             }
             try expect("}")
@@ -401,33 +439,63 @@ struct Parser {
     }
 
     private func receiverCall(_ name: String, target: Expr, arguments: [Expr], at offset: Int) throws(CELError) -> Expr {
-        let kind: MacroKind?
+        // (kind, number of variables, has filter)
+        let shape: (MacroKind, Int, Bool)?
         switch (name, arguments.count) {
-        case ("all", 2): kind = .all
-        case ("exists", 2): kind = .exists
-        case ("exists_one", 2): kind = .existsOne
-        case ("map", 2), ("map", 3): kind = .map
-        case ("filter", 2): kind = .filter
-        default: kind = nil
+        case ("all", 2): shape = (.all, 1, true)
+        case ("all", 3): shape = (.all, 2, true)
+        case ("exists", 2): shape = (.exists, 1, true)
+        case ("exists", 3): shape = (.exists, 2, true)
+        case ("exists_one", 2), ("existsOne", 2): shape = (.existsOne, 1, true)
+        case ("exists_one", 3), ("existsOne", 3): shape = (.existsOne, 2, true)
+        case ("map", 2): shape = (.map, 1, false)
+        case ("map", 3): shape = (.map, 1, true)
+        case ("filter", 2): shape = (.filter, 1, true)
+        case ("transformList", 3): shape = (.transformList, 2, false)
+        case ("transformList", 4): shape = (.transformList, 2, true)
+        case ("transformMap", 3): shape = (.transformMap, 2, false)
+        case ("transformMap", 4): shape = (.transformMap, 2, true)
+        default: shape = nil
         }
-        guard let kind else {
+        if name == "optMap" || name == "optFlatMap", arguments.count == 2 {
+            guard case .identifier(let variable, false) = arguments[0].kind else {
+                throw error("argument must be a simple name", at: arguments[0].offset)
+            }
+            return try node(.optMap(target, variable: variable, body: arguments[1], flat: name == "optFlatMap"), at: offset)
+        }
+        if name == "bind", arguments.count == 3, case .identifier("cel", false) = target.kind {
+            guard case .identifier(let variable, false) = arguments[0].kind else {
+                throw error("cel.bind() variable name must be a simple identifier", at: arguments[0].offset)
+            }
+            return try node(.bind(name: variable, value: arguments[1], body: arguments[2]), at: offset)
+        }
+        guard let (kind, variableCount, hasFilter) = shape else {
             return try node(.call(function: name, target: target, arguments: arguments), at: offset)
         }
-        guard case .identifier(let variable, false) = arguments[0].kind else {
-            throw error("argument must be a simple name", at: arguments[0].offset)
+        var variables: [String] = []
+        for argument in arguments.prefix(variableCount) {
+            guard case .identifier(let variable, false) = argument.kind else {
+                throw error("argument must be a simple name", at: argument.offset)
+            }
+            variables.append(variable)
         }
-        let comprehension: Comprehension
+        if variableCount == 2, variables[0] == variables[1] {
+            throw error("duplicate variable name: \(variables[0])", at: arguments[1].offset)
+        }
+        let rest = Array(arguments.dropFirst(variableCount))
+        let predicate: Expr?
+        let transform: Expr?
         switch kind {
-        case .map where arguments.count == 3:
-            comprehension = Comprehension(
-                kind: .map, range: target, variable: variable, predicate: arguments[1], transform: arguments[2])
-        case .map:
-            comprehension = Comprehension(
-                kind: .map, range: target, variable: variable, predicate: nil, transform: arguments[1])
+        case .all, .exists, .existsOne, .filter:
+            predicate = rest[0]
+            transform = nil
         default:
-            comprehension = Comprehension(
-                kind: kind, range: target, variable: variable, predicate: arguments[1], transform: nil)
+            predicate = hasFilter ? rest[0] : nil
+            transform = rest[rest.count - 1]
         }
+        let comprehension = Comprehension(
+            kind: kind, range: target, variable: variables[0], variable2: variableCount == 2 ? variables[1] : nil,
+            predicate: predicate, transform: transform)
         return try node(.comprehension(comprehension), at: offset)
     }
 }

@@ -49,13 +49,75 @@ struct RE2Regex: Sendable {
         }
     }
 
+    /// The leftmost-first match (Perl/RE2 preference order) starting at or after scalar offset `from`.
+    func firstMatch(in input: [Unicode.Scalar], from: Int) -> Range<Int>? {
+        var current = ThreadList(capacity: program.count)
+        var next = ThreadList(capacity: program.count)
+        var matched: Range<Int>?
+        var position = from
+        while position <= input.count {
+            let previous: Unicode.Scalar? = position > 0 ? input[position - 1] : nil
+            let following: Unicode.Scalar? = position < input.count ? input[position] : nil
+            if matched == nil {
+                // A new attempt starting here has the lowest priority.
+                addThread(start, origin: position, to: &current, previous: previous, following: following)
+            }
+            if current.isEmpty {
+                if matched != nil { break }
+                current.clear()
+                position += 1
+                continue
+            }
+            next.clear()
+            let nextFollowing: Unicode.Scalar? = position + 1 < input.count ? input[position + 1] : nil
+            for (pc, origin) in current.threads {
+                switch program[pc] {
+                case .match:
+                    matched = origin..<position
+                    break
+                case .char(let matcher):
+                    if let scalar = following, matcher.matches(scalar) {
+                        addThread(pc + 1, origin: origin, to: &next, previous: scalar, following: nextFollowing)
+                    }
+                    continue
+                default:
+                    continue
+                }
+                // A match cuts off every lower-priority thread.
+                break
+            }
+            swap(&current, &next)
+            position += 1
+        }
+        return matched
+    }
+
+    /// Adds `pc` and its epsilon closure in priority order, keeping only char and match states.
+    private func addThread(
+        _ pc: Int, origin: Int, to list: inout ThreadList, previous: Unicode.Scalar?, following: Unicode.Scalar?
+    ) {
+        var stack = [pc]
+        while let pc = stack.popLast() {
+            guard program.indices.contains(pc), list.visit(pc) else { continue }
+            switch program[pc] {
+            case .match, .char: list.append(pc, origin: origin)
+            case .jump(let target): stack.append(target)
+            case .split(let a, let b):
+                stack.append(b)
+                stack.append(a)
+            case .assert(let assertion):
+                if assertion.holds(previous: previous, following: following) { stack.append(pc + 1) }
+            }
+        }
+    }
+
     /// Adds `pc` and its epsilon closure; true when the match state is reached.
     private func addState(
         _ pc: Int, to set: inout StateSet, previous: Unicode.Scalar?, following: Unicode.Scalar?
     ) -> Bool {
         var stack = [pc]
         while let pc = stack.popLast() {
-            guard set.insert(pc) else { continue }
+            guard program.indices.contains(pc), set.insert(pc) else { continue }
             switch program[pc] {
             case .match: return true
             case .jump(let target): stack.append(target)
@@ -68,6 +130,28 @@ struct RE2Regex: Sendable {
             }
         }
         return false
+    }
+}
+
+/// Threads of the leftmost-first search in priority order, with the offset each started at.
+private struct ThreadList {
+    private var seen: StateSet
+    private(set) var threads: [(pc: Int, origin: Int)] = []
+
+    init(capacity: Int) {
+        seen = StateSet(capacity: capacity)
+    }
+
+    var isEmpty: Bool { threads.isEmpty }
+
+    /// Marks `pc` visited for this step; false when it already was.
+    mutating func visit(_ pc: Int) -> Bool { seen.insert(pc) }
+
+    mutating func append(_ pc: Int, origin: Int) { threads.append((pc, origin)) }
+
+    mutating func clear() {
+        seen.clear()
+        threads.removeAll(keepingCapacity: true)
     }
 }
 
@@ -129,9 +213,23 @@ struct CharMatcher: Sendable {
     var ranges: [ClosedRange<UInt32>]
     var negated: Bool
     var foldCase: Bool
+    /// Unicode general categories that match (`\p{L}`).
+    var categories: [Unicode.GeneralCategory] = []
+    /// Category sets whose complement matches (`\P{L}` inside a bracket class).
+    var excludedCategories: [[Unicode.GeneralCategory]] = []
+
+    init(ranges: [ClosedRange<UInt32>], negated: Bool, foldCase: Bool) {
+        self.ranges = ranges
+        self.negated = negated
+        self.foldCase = foldCase
+    }
 
     func matches(_ c: Unicode.Scalar) -> Bool {
         var hit = contains(c.value)
+        if !hit && !(categories.isEmpty && excludedCategories.isEmpty) {
+            let category = c.properties.generalCategory
+            hit = categories.contains(category) || excludedCategories.contains { !$0.contains(category) }
+        }
         if !hit && foldCase {
             for variant in caseVariants(c) where contains(variant) {
                 hit = true
@@ -172,7 +270,9 @@ indirect enum RegexNode {
     case assert(Assertion)
     case concat([RegexNode])
     case alternate([RegexNode])
-    case repeatNode(RegexNode, min: Int, max: Int?)
+    case repeatNode(RegexNode, min: Int, max: Int?, greedy: Bool)
+    /// Zero or one occurrence (the expansion of bounded repetition).
+    case optional(RegexNode, greedy: Bool)
 }
 
 private struct RegexFlags {
@@ -210,7 +310,7 @@ struct RegexParser {
     private mutating func parseAlternation() throws(RE2Regex.SyntaxError) -> RegexNode {
         depth += 1
         defer { depth -= 1 }
-        if depth > 1000 { throw error("expression nests too deeply") }
+        if depth > 100 { throw error("expression nests too deeply") }
         var branches = [try parseConcatenation()]
         while peek() == "|" {
             position += 1
@@ -238,8 +338,12 @@ struct RegexParser {
                     range = q == "*" ? (0, nil) : (q == "+" ? (1, nil) : (0, 1))
                 }
                 if repeated { throw error("bad repetition operator: \(String(q))") }
-                if peek() == "?" { position += 1 }  // lazy: same language, same match result
-                atom = .repeatNode(atom, min: range.0, max: range.1)
+                var greedy = true
+                if peek() == "?" {
+                    position += 1
+                    greedy = false
+                }
+                atom = .repeatNode(atom, min: range.0, max: range.1, greedy: greedy)
                 repeated = true
             }
             items.append(atom)
@@ -495,7 +599,9 @@ struct RegexParser {
             guard let categories = RegexParser.categories[name] else {
                 throw error("invalid character class range: \\\(String(e)){\(name)}")
             }
-            return CharMatcher(ranges: try RegexParser.rangesFor(categories), negated: negated, foldCase: false)
+            var matcher = CharMatcher(ranges: [], negated: negated, foldCase: false)
+            matcher.categories = categories
+            return matcher
         default:
             if e.value < 128, !isWordScalar(e) {
                 return single(e.value)  // escaped punctuation stands for itself
@@ -543,30 +649,6 @@ struct RegexParser {
         ]
     }()
 
-    /// Ranges of code points in the given general categories (computed once per category set).
-    static func rangesFor(_ categories: [Unicode.GeneralCategory]) throws(RE2Regex.SyntaxError) -> [ClosedRange<UInt32>] {
-        var ranges: [ClosedRange<UInt32>] = []
-        var runStart: UInt32?
-        var value: UInt32 = 0
-        while value <= 0x110000 {
-            var inside = false
-            if value < 0x110000 {
-                if let scalar = Unicode.Scalar(value) {
-                    inside = categories.contains(scalar.properties.generalCategory)
-                } else {
-                    inside = categories.contains(.surrogate)
-                }
-            }
-            if inside, runStart == nil { runStart = value }
-            if !inside, let start = runStart {
-                ranges.append(start...(value - 1))
-                runStart = nil
-            }
-            value += 1
-        }
-        return ranges
-    }
-
     private mutating func parseClass() throws(RE2Regex.SyntaxError) -> CharMatcher {
         position += 1
         var negated = false
@@ -576,6 +658,8 @@ struct RegexParser {
         }
         var ranges: [ClosedRange<UInt32>] = []
         var negatedParts: [CharMatcher] = []
+        var categories: [Unicode.GeneralCategory] = []
+        var excludedCategories: [[Unicode.GeneralCategory]] = []
         var first = true
         while true {
             guard let c = peek() else { throw error("missing closing ]") }
@@ -606,6 +690,14 @@ struct RegexParser {
             var low: UInt32
             if c == "\\" {
                 let matcher = try parseClassEscape()
+                if !matcher.categories.isEmpty {
+                    if matcher.negated {
+                        excludedCategories.append(matcher.categories)
+                    } else {
+                        categories += matcher.categories
+                    }
+                    continue
+                }
                 if matcher.negated || matcher.ranges.count != 1 || matcher.ranges[0].count != 1 {
                     if matcher.negated { negatedParts.append(matcher) } else { ranges += matcher.ranges }
                     continue
@@ -639,7 +731,10 @@ struct RegexParser {
             // Merge complements of negated escapes like [\D] into explicit ranges.
             for part in negatedParts { ranges += RegexParser.complement(part.ranges) }
         }
-        return CharMatcher(ranges: ranges, negated: negated, foldCase: flags.caseInsensitive)
+        var matcher = CharMatcher(ranges: ranges, negated: negated, foldCase: flags.caseInsensitive)
+        matcher.categories = categories
+        matcher.excludedCategories = excludedCategories
+        return matcher
     }
 
     static func complement(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
@@ -738,31 +833,27 @@ struct RegexCompiler {
                 }
             }
             return Fragment(start: start ?? 0, exits: exits)
-        case .repeatNode(let inner, let min, let max):
+        case .optional(let inner, let greedy):
+            // The first branch of a split has priority: the body when greedy, the exit when lazy.
+            let split = try emit(.split(-1, -1))
+            let fragment = try compile(inner)
+            try patch([greedy ? .splitFirst(split) : .splitSecond(split)], to: fragment.start)
+            return Fragment(start: split, exits: fragment.exits + [greedy ? .splitSecond(split) : .splitFirst(split)])
+        case .repeatNode(let inner, let min, let max, let greedy):
             var parts: [RegexNode] = Array(repeating: inner, count: min)
             if let max {
-                // Optional copies nest: (x(x(x)?)?)?
-                var optional: RegexNode?
-                for _ in 0..<(max - min) {
-                    optional = .repeatNode(optional.map { .concat([inner, $0]) } ?? inner, min: -1, max: nil)
-                }
-                if let optional { parts.append(optional) }
+                // x{min,max} is min copies of x followed by (max - min) copies of x?: the same
+                // language as the nested form, without deep recursion.
+                parts += Array(repeating: .optional(inner, greedy: greedy), count: max - min)
                 if parts.isEmpty { return try compile(.empty) }
                 return try compileSequence(parts)
-            }
-            if min == -1 {
-                // Internal marker: zero or one.
-                let split = try emit(.split(-1, -1))
-                let fragment = try compile(inner)
-                try patch([.splitFirst(split)], to: fragment.start)
-                return Fragment(start: split, exits: fragment.exits + [.splitSecond(split)])
             }
             // Unbounded: min copies followed by a star.
             let split = try emit(.split(-1, -1))
             let body = try compile(inner)
-            try patch([.splitFirst(split)], to: body.start)
+            try patch([greedy ? .splitFirst(split) : .splitSecond(split)], to: body.start)
             try patch(body.exits, to: split)
-            let star = Fragment(start: split, exits: [.splitSecond(split)])
+            let star = Fragment(start: split, exits: [greedy ? .splitSecond(split) : .splitFirst(split)])
             if min == 0 { return star }
             var prefix = try compileSequence(Array(repeating: inner, count: min))
             try patch(prefix.exits, to: star.start)

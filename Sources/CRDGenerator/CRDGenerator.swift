@@ -56,11 +56,11 @@ public struct CRDGenerator: Sendable {
             GoDuration.self,
             as: ["type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"],
             placeholder: "0s")
-        builder.describe(KubeTime.self, as: ["type": "string", "format": "date-time"], placeholder: "1970-01-01T00:00:00Z")
+        builder.describe(Timestamp.self, as: ["type": "string", "format": "date-time"], placeholder: "1970-01-01T00:00:00Z")
         builder.describe(JSONValue.self, as: ["x-kubernetes-preserve-unknown-fields": true])
         builder.describe(StringMap.self, as: ["type": "object", "additionalProperties": ["type": "string"]])
         builder.describe(ObjectMeta.self, as: ["type": "object"])
-        builder.describe(StatusCondition.self, as: Self.conditionSchema)
+        builder.describe(Condition.self, as: Self.conditionSchema)
         // The action union: every registered operation is an optional property; validation
         // (admission and reconciler) enforces "exactly one".
         let operations = try registry.registrations.map { registration -> (String, JSONValue) in

@@ -5,43 +5,6 @@ public import Foundation
 #endif
 public import KubeModel
 
-/// Which object a result belongs to: group, kind, namespace and name.
-public struct ObjectIdentity: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The API group, empty for the core group.
-    public var group: String
-    public var kind: String
-    /// Empty for cluster-scoped objects.
-    public var namespace: String
-    public var name: String
-
-    public init(group: String, kind: String, namespace: String, name: String) {
-        self.group = group
-        self.kind = kind
-        self.namespace = namespace
-        self.name = name
-    }
-
-    /// The identity of an object: group from `apiVersion`, `kind`, `metadata.namespace`, `metadata.name`
-    /// (empty strings where missing).
-    public init(of object: JSONValue) {
-        let apiVersion = object["apiVersion"]?.stringValue ?? ""
-        let parts = apiVersion.split(separator: "/", omittingEmptySubsequences: false)
-        self.group = parts.count == 2 ? String(parts[0]) : ""
-        self.kind = object["kind"]?.stringValue ?? ""
-        self.namespace = object[path: "metadata", "namespace"]?.stringValue ?? ""
-        self.name = object[path: "metadata", "name"]?.stringValue ?? ""
-    }
-
-    /// `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects (as Flux prints object references).
-    public var description: String {
-        namespace.isEmpty ? "\(kind)/\(name)" : "\(kind)/\(namespace)/\(name)"
-    }
-
-    public static func < (lhs: ObjectIdentity, rhs: ObjectIdentity) -> Bool {
-        (lhs.group, lhs.kind, lhs.namespace, lhs.name) < (rhs.group, rhs.kind, rhs.namespace, rhs.name)
-    }
-}
-
 /// The latest status of each object in a set, and their aggregate, as kstatus' status aggregator
 /// computes it (`NewAllCurrentAggregator` / `NewAllNotFoundAggregator`).
 public struct HealthCheck: Sendable, Hashable {

@@ -186,7 +186,8 @@ extension KStatusComputer {
             if let unscheduled, unscheduled.reason == "Unschedulable" {
                 // A missing or unparsable creationTimestamp is Go's zero time (0001-01-01T00:00:00Z).
                 let created = object[path: "metadata", "creationTimestamp"]?.stringValue
-                    .flatMap(parseRFC3339) ?? goZeroTime
+                    .flatMap { try? Timestamp(parsing: $0) }
+                    .map { Double($0.seconds) + Double($0.nanoseconds) / 1e9 } ?? goZeroTime
                 if input.now - scheduleWindowSeconds < created {
                     return .inProgress("PodNotScheduled", "Pod has not been scheduled")
                 }

@@ -2,6 +2,56 @@ import KubeModel
 
 extension ServerCore {
     static let crdID = "apiextensions.k8s.io/customresourcedefinitions"
+    static let cleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io"
+
+    /// The stored CRD serving `resource`, if any.
+    func crd(of resource: ResourceInfo) -> JSONObject? {
+        store.get(Self.crdID, ObjectKey(name: "\(resource.name).\(resource.group)"))
+    }
+
+    /// 405 for creates while the resource's CRD is terminating.
+    func refuseCreateIfTerminating(_ resource: ResourceInfo) throws(APIError) {
+        guard resource.isCustom, let crd = crd(of: resource), KubeObject(crd).isBeingDeleted else { return }
+        throw APIError(code: 405, reason: "MethodNotAllowed",
+                       message: "create not allowed while custom resource definition is terminating",
+                       details: APIError.details(resource, name: nil))
+    }
+
+    /// A CRD marked for deletion: Terminating condition, instances deleted, then the CRD itself.
+    func terminate(_ crd: JSONObject) {
+        let group = crd["spec"]?["group"]?.stringValue ?? ""
+        let plural = crd["spec"]?["names"]?["plural"]?.stringValue ?? ""
+        var updated = crd
+        var status = crd["status"]?.objectValue ?? [:]
+        var conditions = status["conditions"]?.arrayValue ?? []
+        if !conditions.contains(where: { $0["type"] == "Terminating" }) {
+            conditions.append(["type": "Terminating", "status": "True", "lastTransitionTime": .string(Timestamp.now().rfc3339),
+                               "reason": "InstanceDeletionInProgress", "message": "CustomResource deletion is in progress"])
+            status["conditions"] = .array(conditions)
+            updated["status"] = .object(status)
+            updated = store.put(Self.crdID, updated)
+        }
+        if let resource = registry.resources["\(group)/\(plural)"], resource.isCustom {
+            for object in store.list(resource.id) { deleteObject(resource, KubeObject(object).key) }
+        }
+        finishTermination(name: KubeObject(updated).name)
+    }
+
+    /// Removes the cleanup finalizer (and so the CRD) once no instance is left.
+    func finishTermination(name: String) {
+        guard let crd = store.get(Self.crdID, ObjectKey(name: name)), KubeObject(crd).isBeingDeleted else { return }
+        let group = crd["spec"]?["group"]?.stringValue ?? ""
+        let plural = crd["spec"]?["names"]?["plural"]?.stringValue ?? ""
+        if !store.list("\(group)/\(plural)").isEmpty { return }
+        var kube = KubeObject(crd)
+        _ = kube.removeFinalizer(Self.cleanupFinalizer)
+        if kube.finalizers.isEmpty {
+            store.remove(Self.crdID, kube.key)
+            crdRemoved(crd)
+        } else if kube.object != crd {
+            store.put(Self.crdID, kube.object)
+        }
+    }
 
     /// Kind-specific completion of a new object (defaults the server sets).
     func completeNew(_ context: RequestContext, _ object: inout JSONObject) throws(APIError) {
@@ -30,6 +80,9 @@ extension ServerCore {
             spec["names"] = .object(names)
             if spec["conversion"] == nil { spec["conversion"] = ["strategy": "None"] }
             object["spec"] = .object(spec)
+            var crd = KubeObject(object)
+            _ = crd.addFinalizer(Self.cleanupFinalizer)
+            object = crd.object
         default:
             break
         }
@@ -201,7 +254,9 @@ extension ServerCore {
 
     /// Hooks after a stored write: CRD establishment.
     func afterWrite(_ resource: ResourceInfo, old: JSONObject?, new: JSONObject) {
-        if resource.id == Self.crdID { establish(new) }
+        if resource.id == Self.crdID {
+            if KubeObject(new).isBeingDeleted { terminate(new) } else { establish(new) }
+        }
         simulate(resource, old: old, new: new)
     }
 

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import SwiftASN1
 import X509
 
 /// The CA and serving certificate generated at start-up (P-256, SAN 127.0.0.1 and localhost).
@@ -39,7 +38,7 @@ struct ServingCertificates: Sendable {
                 try ExtendedKeyUsage([.serverAuth])
                 SubjectAlternativeNames([
                     .dnsName("localhost"), .dnsName("kubernetes"), .dnsName("kubernetes.default"),
-                    .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
+                    .ipAddress(.init(contentBytes: [127, 0, 0, 1])),
                 ])
             },
             issuerPrivateKey: .init(caKey))

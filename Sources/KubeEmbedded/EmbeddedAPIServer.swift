@@ -17,6 +17,8 @@ public final class EmbeddedAPIServer: Sendable {
     public struct Options: Sendable {
         /// Events kept for watch resumption; older resourceVersions get 410 Expired.
         public var watchHistoryLimit: Int = 1_000
+        /// Watch events that may wait for a slow client before its stream is dropped.
+        public var watchBufferLimit: Int = 1_000
         /// Largest accepted request body (413 beyond), as kube-apiserver's 3 MiB.
         public var maxBodyBytes: Int = 3 * 1024 * 1024
         /// The admin bearer token; random when nil.
@@ -28,6 +30,7 @@ public final class EmbeddedAPIServer: Sendable {
         /// When set, objects are saved to `<dataDirectory>/state.json` after every change and loaded at start-up.
         public var dataDirectory: String? = nil
 
+        /// The defaults: simulator on, no faults, memory only, random admin token.
         public init() {}
     }
 
@@ -38,6 +41,7 @@ public final class EmbeddedAPIServer: Sendable {
 
     let core: ServerCore
     private let certificates: ServingCertificates
+    private let watchBufferLimit: Int
     private let state = NIOLockedValueBox<(channel: (any Channel)?, children: [ObjectIdentifier: any Channel])>((nil, [:]))
 
     /// Generates the CA and serving certificate; call ``start(host:port:)`` to listen.
@@ -47,6 +51,7 @@ public final class EmbeddedAPIServer: Sendable {
         certificates = try ServingCertificates.generate()
         caCertificatePEM = certificates.caPEM
         core = ServerCore(adminToken: token, historyLimit: options.watchHistoryLimit, maxBodyBytes: options.maxBodyBytes)
+        watchBufferLimit = max(1, options.watchBufferLimit)
         core.simulator = options.simulator
         core.faults = options.faults
         if let directory = options.dataDirectory {
@@ -63,6 +68,7 @@ public final class EmbeddedAPIServer: Sendable {
         let sslContext = try NIOSSLContext(configuration: configuration)
         let core = self.core
         let state = self.state
+        let watchBufferLimit = self.watchBufferLimit
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -74,7 +80,7 @@ public final class EmbeddedAPIServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(core: core))
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(core: core, watchBufferLimit: watchBufferLimit))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()

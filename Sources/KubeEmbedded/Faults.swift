@@ -11,12 +11,14 @@ public struct FaultInjection: Sendable {
     /// Added before every answer.
     public var latency: TimeAmount
 
+    /// Faults as given; the default injects nothing.
     public init(errorRates: [String: Double] = [:], errorCode: Int = 503, latency: TimeAmount = .zero) {
         self.errorRates = errorRates
         self.errorCode = errorCode
         self.latency = latency
     }
 
+    /// No faults.
     public static let none = FaultInjection()
 
     /// The injected failure for a request of `verb`, if the dice say so.

@@ -8,10 +8,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// Events a watcher may have in flight before it counts as too slow and is dropped.
-    static let maxPendingEvents = 10_000
-
     private let core: ServerCore
+    /// Events a watcher may have queued but not yet handed to the socket before it counts as too slow
+    /// and is dropped (its connection closed; the client re-watches or relists).
+    private let watchBufferLimit: Int
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
@@ -19,7 +19,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var streaming = false
     private let pending = NIOLockedValueBox(0)
 
-    init(core: ServerCore) { self.core = core }
+    init(core: ServerCore, watchBufferLimit: Int) {
+        self.core = core
+        self.watchBufferLimit = watchBufferLimit
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -103,20 +106,24 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         let pending = self.pending
         let channel = context.channel
+        let limit = watchBufferLimit
         let sink: @Sendable (WatchOutput) -> Bool = { output in
             let count = pending.withLockedValue { value -> Int in
                 value += 1
                 return value
             }
-            if count > Self.maxPendingEvents {
+            if count > limit {
                 // Never close inline: the caller holds the core lock and the close would re-enter it.
                 loop.execute { channel.close(promise: nil) }
                 return false
             }
             loop.execute {
                 let (handler, context) = bound.value
-                handler.emit(context, output)
-                pending.withLockedValue { $0 -= 1 }
+                if let written = handler.emit(context, output) {
+                    written.whenComplete { _ in pending.withLockedValue { $0 -= 1 } }
+                } else {
+                    pending.withLockedValue { $0 -= 1 }
+                }
             }
             return true
         }
@@ -130,20 +137,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func emit(_ context: ChannelHandlerContext, _ output: WatchOutput) {
-        guard streaming else { return }
+    /// Writes one watch line or the end of the stream; returns the write's future for events.
+    @discardableResult
+    private func emit(_ context: ChannelHandlerContext, _ output: WatchOutput) -> EventLoopFuture<Void>? {
+        guard streaming else { return nil }
         switch output {
         case .event(let type, let object):
             var bytes = JSON.encodeToBytes(["type": .string(type), "object": object])
             bytes.append(UInt8(ascii: "\n"))
             var buffer = context.channel.allocator.buffer(capacity: bytes.count)
             buffer.writeBytes(bytes)
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            return context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
         case .end:
             streaming = false
             watchHandle?.cancel()
             watchHandle = nil
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            return nil
         }
     }
 

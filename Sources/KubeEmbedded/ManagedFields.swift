@@ -50,6 +50,14 @@ enum SchemaNode: Sendable {
         case .builtIn(let type):
             guard let field = type?[name] else { return (.atomic, .builtIn(nil)) }
             if field.strategy == .merge {
+                // SSA map keys where they differ from the SMP merge key (spec §4.6 table).
+                switch (name, field.mergeKey) {
+                case ("ports", "containerPort"): return (.map(keys: ["containerPort", "protocol"]), .builtIn(field.type))
+                case ("ports", "port"): return (.map(keys: ["port", "protocol"]), .builtIn(field.type))
+                case ("topologySpreadConstraints", _):
+                    return (.map(keys: ["topologyKey", "whenUnsatisfiable"]), .builtIn(field.type))
+                default: break
+                }
                 if let key = field.mergeKey { return (.map(keys: [key]), .builtIn(field.type)) }
                 return (.set, .builtIn(nil))
             }
@@ -86,12 +94,22 @@ enum SchemaNode: Sendable {
 
 /// Field-set computations over JSON values (structured-merge-diff, reduced to what the server needs).
 enum FieldSets {
+    /// A key field's value, with the API's default for `protocol` (TCP) when absent.
+    static func keyValue(_ element: JSONValue, _ key: String) -> JSONValue? {
+        element[key] ?? (key == "protocol" ? "TCP" : nil)
+    }
+
+    /// Whether a list-map element has the given key values.
+    static func elementMatches(_ element: JSONValue, _ keys: JSONObject) -> Bool {
+        keys.allSatisfy { keyValue(element, $0.key) == $0.value }
+    }
+
     /// The compact JSON of the key fields of a list-map element.
     static func elementKey(_ element: JSONValue, keys: [String]) -> String? {
-        guard case .object(let object) = element else { return nil }
+        guard case .object = element else { return nil }
         var keyObject: JSONObject = [:]
         for key in keys.sorted() {
-            guard let value = object[key] else { continue }
+            guard let value = keyValue(element, key) else { continue }
             keyObject[key] = value
         }
         if keyObject.isEmpty { return nil }
@@ -176,7 +194,7 @@ enum FieldSets {
             return Self.value(at: rest, in: member)
         case .key(let json):
             guard case .array(let elements) = value, case .object(let keys)? = try? JSON.decode(json) else { return nil }
-            guard let element = elements.first(where: { element in keys.allSatisfy { element[$0.key] == $0.value } })
+            guard let element = elements.first(where: { elementMatches($0, keys) })
             else { return nil }
             return Self.value(at: rest, in: element)
         case .value(let json):
@@ -201,7 +219,7 @@ enum FieldSets {
             value = .object(object)
         case (.key(let json), .array(var elements)):
             guard case .object(let keys)? = try? JSON.decode(json),
-                  let index = elements.firstIndex(where: { element in keys.allSatisfy { element[$0.key] == $0.value } })
+                  let index = elements.firstIndex(where: { elementMatches($0, keys) })
             else { return }
             if rest.isEmpty {
                 elements.remove(at: index)

@@ -122,8 +122,7 @@ extension ServerCore {
         switch type {
         case "application/json", "":
             do { value = try JSON.decode(request.body) } catch {
-                throw APIError.badRequest("Object 'Kind' is missing in '\(String(decoding: request.body.prefix(200), as: UTF8.self))'"
-                    .replacingPrefixIfMalformed(error.description))
+                throw APIError.badRequest("couldn't get version/kind; json parse error: \(error.description)")
             }
         case "application/vnd.kubernetes.protobuf":
             do { value = .object(try Protobuf.decode(request.body)) } catch {
@@ -265,6 +264,7 @@ extension ServerCore {
     func create(_ context: RequestContext) throws(APIError) -> APIResponse {
         guard context.info.subresource.isEmpty else { throw APIError.methodNotAllowed("create", context.resource) }
         let body = try decodeBody(context.request)
+        try refuseCreateIfTerminating(context.resource)
         let object = try prepareCreate(context, body)
         let stored = try commitCreate(context, object, ownership: .update(context.fieldManager))
         return .json(201, try output(context, stored))
@@ -388,8 +388,8 @@ extension ServerCore {
         if context.statusOnly {
             new = old
             new["status"] = candidate["status"]
-            if case .apply = ownership {} else if candidate["metadata"]?["managedFields"] != old["metadata"]?["managedFields"] {
-                new["metadata", default: [:]]["managedFields"] = candidate["metadata"]?["managedFields"]
+            if case .apply = ownership {} else if let given = candidate["metadata"]?["managedFields"] {
+                new["metadata", default: [:]]["managedFields"] = given
             }
         } else {
             new = candidate
@@ -400,6 +400,8 @@ extension ServerCore {
                           "generation"] {
                 meta[field] = oldMeta[field]
             }
+            // Absent managedFields keep the live ones; an explicit value (even []) replaces them.
+            if meta["managedFields"] == nil || meta["managedFields"]?.isNull == true { meta["managedFields"] = oldMeta["managedFields"] }
             new["metadata"] = .object(meta)
         }
         if resource.isCustom {
@@ -662,7 +664,8 @@ extension ServerCore {
     /// After an object is gone: garbage-collect dependents, finish namespace termination, CRD clean-up.
     func afterRemove(_ resource: ResourceInfo, _ object: JSONObject) {
         let kube = KubeObject(object)
-        if resource.id == "apiextensions.k8s.io/customresourcedefinitions" { crdRemoved(object) }
+        if resource.id == Self.crdID { crdRemoved(object) }
+        if resource.isCustom { finishTermination(name: "\(resource.name).\(resource.group)") }
         collectGarbage()
         if resource.namespaced { finalizeNamespace(kube.namespace) }
     }
@@ -714,9 +717,3 @@ extension ServerCore {
     }
 }
 
-extension String {
-    /// A decode error message for a malformed body (real servers answer 400 with the decoder's text).
-    func replacingPrefixIfMalformed(_ detail: String) -> String {
-        "couldn't get version/kind; json parse error: \(detail)"
-    }
-}

@@ -124,6 +124,7 @@ extension ServerCore {
         guard let old = store.get(context.resource.id, key(context)) else {
             if context.statusOnly { throw APIError.notFound(context.resource, context.info.name) }
             try authorize(context.user, context.info, resource: context.resource, verb: "create")
+            try refuseCreateIfTerminating(context.resource)
             var body = applied
             body["metadata", default: [:]]["name"] = .string(context.info.name)
             let object = try prepareCreate(context, body)

@@ -117,8 +117,9 @@ struct ResourceRegistry: Sendable {
     }
 
     static let groupOrder = [
-        "", "apps", "events.k8s.io", "authorization.k8s.io", "batch", "coordination.k8s.io",
-        "rbac.authorization.k8s.io", "apiextensions.k8s.io",
+        "", "apps", "events.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "networking.k8s.io", "policy",
+        "rbac.authorization.k8s.io", "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io",
+        "scheduling.k8s.io", "coordination.k8s.io",
     ]
 
     static let builtIns: [ResourceInfo] = {
@@ -172,7 +173,38 @@ struct ResourceRegistry: Sendable {
             singular: "selfsubjectaccessreview", kind: "SelfSubjectAccessReview", namespaced: false)
         reviews.verbs = ["create"]
         reviews.isVirtual = true
-        return [
+        func grouped(_ group: String, _ version: String, _ name: String, _ singular: String, _ kind: String,
+                     namespaced: Bool = true, short: [String] = [], status: Bool = false, rule: GenerationRule = .none)
+            -> ResourceInfo {
+            ResourceInfo(
+                group: group, versions: [version], storageVersion: version, name: name, singular: singular, kind: kind,
+                namespaced: namespaced, shortNames: short, hasStatus: status, generation: rule)
+        }
+        var hpa = grouped("autoscaling", "v2", "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler",
+                          short: ["hpa"], status: true)
+        hpa.categories = ["all"]
+        let extras = [
+            hpa,
+            grouped("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", short: ["ing"], status: true, rule: .spec),
+            grouped("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", namespaced: false, rule: .spec),
+            grouped("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", short: ["netpol"], rule: .spec),
+            grouped("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", short: ["pdb"],
+                    status: true, rule: .spec),
+            grouped("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", namespaced: false, short: ["sc"]),
+            grouped("scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", namespaced: false,
+                    short: ["pc"]),
+            grouped("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration",
+                    "ValidatingWebhookConfiguration", namespaced: false, rule: .spec),
+            grouped("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration",
+                    "MutatingWebhookConfiguration", namespaced: false, rule: .spec),
+            core("limitranges", "limitrange", "LimitRange", short: ["limits"]),
+            core("resourcequotas", "resourcequota", "ResourceQuota", short: ["quota"], status: true),
+            core("podtemplates", "podtemplate", "PodTemplate"),
+            core("replicationcontrollers", "replicationcontroller", "ReplicationController", short: ["rc"], status: true,
+                 categories: ["all"]),
+            core("nodes", "node", "Node", namespaced: false, short: ["no"], status: true),
+        ]
+        return extras + [
             namespaces,
             core("configmaps", "configmap", "ConfigMap", short: ["cm"]),
             core("secrets", "secret", "Secret"),

@@ -176,6 +176,12 @@ final class ServerCore: @unchecked Sendable {
             try require(Attributes(verb: "impersonate", group: "authentication.k8s.io", resource: "uids", name: uid), "uids")
             identity.uid = uid
         }
+        for header in request.headers where header.name.hasPrefix("impersonate-extra-") {
+            let key = APIRequest.percentDecode(String(header.name.dropFirst("impersonate-extra-".count)), plusAsSpace: false)
+                .lowercased()
+            try require(Attributes(verb: "impersonate", group: "authentication.k8s.io", resource: "userextras",
+                                   subresource: key, name: header.value), "userextras/\(key)")
+        }
         if !identity.groups.contains("system:authenticated"), !identity.groups.contains("system:unauthenticated") {
             identity.groups.append(user == "system:anonymous" ? "system:unauthenticated" : "system:authenticated")
         }

@@ -4,6 +4,7 @@ import NIOPosix
 
 /// Plays the built-in controllers and the kubelet: workloads get the status kstatus expects.
 ///
+/// Services of type LoadBalancer get an ingress address (127.0.0.1).
 /// Conventions: a Job or Pod whose annotations carry `simulator.stages.metio.wtf/outcome: fail`
 /// fails instead of succeeding/running; any workload with `simulator.stages.metio.wtf/outcome: hold`
 /// is left alone (stays in progress).
@@ -16,6 +17,7 @@ public struct WorkloadSimulator: Sendable {
     /// How long after a spec change the status is written.
     public var delay: TimeAmount
 
+    /// A simulator writing statuses `delay` after each spec change.
     public init(enabled: Bool = true, delay: TimeAmount = .milliseconds(0)) {
         self.enabled = enabled
         self.delay = delay
@@ -26,7 +28,7 @@ public struct WorkloadSimulator: Sendable {
 
     static let simulated: Set<String> = [
         "apps/deployments", "apps/replicasets", "apps/statefulsets", "apps/daemonsets", "batch/jobs", "/pods",
-        "/persistentvolumeclaims",
+        "/persistentvolumeclaims", "/services",
     ]
 
     /// The status the controllers would eventually write for `object`, or nil to leave it alone.
@@ -87,6 +89,11 @@ public struct WorkloadSimulator: Sendable {
                         condition("PodScheduled", "True", "", ""), condition("Initialized", "True", "", ""),
                         condition("ContainersReady", "True", "", ""), condition("Ready", "True", "", ""),
                     ]]
+        case "/services":
+            if object["spec"]?["type"]?.stringValue == "LoadBalancer" {
+                return ["loadBalancer": ["ingress": [["ip": "127.0.0.1", "ipMode": "VIP"]]]]
+            }
+            return ["loadBalancer": [:]]
         case "/persistentvolumeclaims":
             return ["phase": "Bound", "accessModes": object["spec"]?["accessModes"] ?? ["ReadWriteOnce"],
                     "capacity": object["spec"]?["resources"]?["requests"] ?? [:]]

@@ -26,11 +26,11 @@ final class Watcher: @unchecked Sendable {
     let labels: Labels.Selector
     let fields: Fields.Selector
     /// Turns a stored object into what the client receives (version rewrite, Table wrapping).
-    let render: @Sendable (String, JSONObject) -> JSONValue
+    let render: @Sendable (JSONObject) -> JSONValue
     let sink: @Sendable (WatchOutput) -> Bool
 
     init(id: Int, resourceID: String, namespace: String, labels: Labels.Selector, fields: Fields.Selector,
-         render: @escaping @Sendable (String, JSONObject) -> JSONValue, sink: @escaping @Sendable (WatchOutput) -> Bool) {
+         render: @escaping @Sendable (JSONObject) -> JSONValue, sink: @escaping @Sendable (WatchOutput) -> Bool) {
         self.id = id
         self.resourceID = resourceID
         self.namespace = namespace
@@ -52,15 +52,15 @@ final class Watcher: @unchecked Sendable {
         let wasMatching = event.previous.map(matches) ?? false
         switch event.type {
         case .added:
-            return nowMatches ? sink(.event(type: "ADDED", object: render("ADDED", event.object))) : true
+            return nowMatches ? sink(.event(type: "ADDED", object: render(event.object))) : true
         case .deleted:
-            return nowMatches ? sink(.event(type: "DELETED", object: render("DELETED", event.object))) : true
+            return nowMatches ? sink(.event(type: "DELETED", object: render(event.object))) : true
         case .modified:
-            if nowMatches && wasMatching { return sink(.event(type: "MODIFIED", object: render("MODIFIED", event.object))) }
-            if nowMatches { return sink(.event(type: "ADDED", object: render("ADDED", event.object))) }
+            if nowMatches && wasMatching { return sink(.event(type: "MODIFIED", object: render(event.object))) }
+            if nowMatches { return sink(.event(type: "ADDED", object: render(event.object))) }
             if wasMatching, var previous = event.previous {
                 previous["metadata", default: [:]]["resourceVersion"] = .string(String(event.revision))
-                return sink(.event(type: "DELETED", object: render("DELETED", previous)))
+                return sink(.event(type: "DELETED", object: render(previous)))
             }
             return true
         }

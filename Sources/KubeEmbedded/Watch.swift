@@ -12,8 +12,13 @@ extension ServerCore {
             requestedTimeout = value
         }
         let timeout = requestedTimeout
+        let sendInitialEvents = context.request.query("sendInitialEvents") == "true"
+        if sendInitialEvents, !bookmarks {
+            throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "",
+                                   [.forbidden("allowWatchBookmarks", "allowWatchBookmarks must be set to true when sendInitialEvents is set")])
+        }
         let sinceRevision: Int64?
-        if requested.isEmpty || requested == "0" {
+        if requested.isEmpty || requested == "0" || sendInitialEvents {
             sinceRevision = nil
         } else {
             guard let value = Int64(requested) else {
@@ -25,7 +30,7 @@ extension ServerCore {
         let version = context.info.version
         let table = wantsTable(context.request)
         let namespace = resource.namespaced ? context.info.namespace : ""
-        let render: @Sendable (String, JSONObject) -> JSONValue = { [resource] _, object in
+        let render: @Sendable (JSONObject) -> JSONValue = { [resource] object in
             var converted = object
             converted["apiVersion"] = .string(resource.apiVersion(version))
             converted["kind"] = .string(resource.kind)
@@ -38,6 +43,14 @@ extension ServerCore {
                 let watcher = Watcher(id: store.makeWatcherID(), resourceID: resource.id, namespace: namespace,
                                       labels: labels, fields: fields, render: render, sink: sink)
                 if let since = sinceRevision {
+                    if since > store.revision {
+                        var error = APIError(code: 504, reason: "Timeout",
+                                             message: "Too large resource version: \(since), current: \(store.revision)")
+                        error.details = ["causes": [["reason": "ResourceVersionTooLarge", "message": "Too large resource version"]]]
+                        _ = sink(.event(type: "ERROR", object: error.status))
+                        _ = sink(.end)
+                        return WatchHandle(timeoutSeconds: nil, cancel: {})
+                    }
                     if since < store.oldestResumable {
                         let error = APIError.expired("too old resource version: \(since) (\(store.oldestResumable))")
                         _ = sink(.event(type: "ERROR", object: error.status))
@@ -49,15 +62,17 @@ extension ServerCore {
                     }
                 } else {
                     for object in store.list(resource.id, namespace: namespace) where watcher.matches(object) {
-                        if !sink(.event(type: "ADDED", object: render("ADDED", object))) {
+                        if !sink(.event(type: "ADDED", object: render(object))) {
                             return WatchHandle(timeoutSeconds: nil, cancel: {})
                         }
                     }
                 }
                 if bookmarks {
+                    var metadata: JSONObject = ["resourceVersion": .string(String(store.revision))]
+                    if sendInitialEvents { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
                     let bookmark: JSONValue = [
                         "kind": .string(resource.kind), "apiVersion": .string(resource.apiVersion(version)),
-                        "metadata": ["resourceVersion": .string(String(store.revision))],
+                        "metadata": .object(metadata),
                     ]
                     _ = sink(.event(type: "BOOKMARK", object: bookmark))
                 }

@@ -42,7 +42,7 @@ public struct GoDuration: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Parses `text` exactly as Go's `time.ParseDuration` does.
     public init(parsing text: String) throws(ParseError) {
-        let invalid = ParseError(description: "time: invalid duration \(Self.quote(text))")
+        let invalid = ParseError(description: "time: invalid duration \(goQuote(text))")
         var s = Substring(text).utf8[...]
         var total: UInt64 = 0
         var negative = false
@@ -97,12 +97,12 @@ public struct GoDuration: Sendable, Hashable, Comparable, CustomStringConvertibl
             let unitEnd = s.firstIndex { $0 == UInt8(ascii: ".") || Self.isDigit($0) } ?? s.endIndex
             let unitBytes = s[s.startIndex..<unitEnd]
             guard !unitBytes.isEmpty else {
-                throw ParseError(description: "time: missing unit in duration \(Self.quote(text))")
+                throw ParseError(description: "time: missing unit in duration \(goQuote(text))")
             }
             let unitName = String(decoding: unitBytes, as: UTF8.self)
             guard let unit = Self.units[unitName] else {
                 throw ParseError(
-                    description: "time: unknown unit \(Self.quote(unitName)) in duration \(Self.quote(text))")
+                    description: "time: unknown unit \(goQuote(unitName)) in duration \(goQuote(text))")
             }
             s = s[unitEnd...]
             if whole > limit / unit { throw invalid }
@@ -184,21 +184,6 @@ public struct GoDuration: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
-
-    /// Go's `%q`-style quoting used in its error messages (ASCII-printable passthrough).
-    private static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 }
 
 extension GoDuration: Codable {

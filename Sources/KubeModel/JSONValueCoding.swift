@@ -16,7 +16,7 @@ public struct JSONValueDecoder {
 
     /// Decodes `type` from `value`; unknown object members are ignored.
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try ValueDecoder(value: value, codingPath: [], userInfo: userInfo, tracker: nil).unbox(value, as: type)
+        try ValueDecoder(value: value, codingPath: [], userInfo: userInfo, tracker: nil, collector: nil).unbox(value, as: type)
     }
 
     /// Decodes `type` from `value` and also returns the path of every object member that
@@ -27,16 +27,39 @@ public struct JSONValueDecoder {
         _ type: T.Type, from value: JSONValue
     ) throws -> (value: T, unknownFields: [FieldPath]) {
         let tracker = UnknownFieldTracker()
-        let decoded = try ValueDecoder(value: value, codingPath: [], userInfo: userInfo, tracker: tracker)
+        let decoded = try ValueDecoder(value: value, codingPath: [], userInfo: userInfo, tracker: tracker, collector: nil)
             .unbox(value, as: type)
         return (decoded, tracker.unknownFields())
+    }
+
+    /// Decodes `type` from `value`, continuing past errors where it can: a failure inside an
+    /// optional member (wrong type, bad enum spelling, malformed duration, …) is recorded and
+    /// the member left `nil`. Returns the value (`nil` when a required member failed, which
+    /// ends decoding), every recorded error in document order, and the unknown fields as
+    /// ``decodeReportingUnknownFields(_:from:)`` reports them.
+    public func decodeCollectingErrors<T: Decodable>(
+        _ type: T.Type, from value: JSONValue
+    ) -> (value: T?, errors: [DecodingError], unknownFields: [FieldPath]) {
+        let tracker = UnknownFieldTracker()
+        let collector = DecodingErrorCollector()
+        let decoder = ValueDecoder(value: value, codingPath: [], userInfo: userInfo, tracker: tracker, collector: collector)
+        do {
+            let decoded = try decoder.unbox(value, as: type)
+            return (decoded, collector.errors, tracker.unknownFields())
+        } catch let error as DecodingError {
+            return (nil, collector.errors + [error], tracker.unknownFields())
+        } catch {
+            let context = DecodingError.Context(codingPath: [], debugDescription: "\(error)", underlyingError: error)
+            return (nil, collector.errors + [.dataCorrupted(context)], tracker.unknownFields())
+        }
     }
 }
 
 /// Encodes `Encodable` types straight into a ``JSONValue``.
 ///
-/// Object members appear in the order the type encodes them; `nil` optionals encoded with
-/// `encodeIfPresent` (what synthesized conformances do) are omitted.
+/// Object members appear in the order the type encodes them (a `[String: V]` dictionary's
+/// keys sorted, as Go's encoding/json does); `nil` optionals encoded with `encodeIfPresent`
+/// (what synthesized conformances do) are omitted.
 public struct JSONValueEncoder {
     /// Values handed to the types being encoded through `Encoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: Any] = [:]
@@ -161,6 +184,14 @@ final class UnknownFieldTracker {
         entries[path]?.used.insert(key)
     }
 
+    /// Forgets `path` and everything below it.
+    func discard(below path: FieldPath) {
+        let prefix = path.components
+        for key in Array(entries.keys) where key.components.starts(with: prefix) {
+            entries[key] = nil
+        }
+    }
+
     func unknownFields() -> [FieldPath] {
         var result: [FieldPath] = []
         for path in order {
@@ -173,6 +204,11 @@ final class UnknownFieldTracker {
     }
 }
 
+/// Collects the errors of optional members when decoding continues past them.
+final class DecodingErrorCollector {
+    var errors: [DecodingError] = []
+}
+
 // MARK: - Decoder
 
 final class ValueDecoder: Decoder {
@@ -180,12 +216,17 @@ final class ValueDecoder: Decoder {
     let codingPath: [any CodingKey]
     let userInfo: [CodingUserInfoKey: Any]
     let tracker: UnknownFieldTracker?
+    let collector: DecodingErrorCollector?
 
-    init(value: JSONValue, codingPath: [any CodingKey], userInfo: [CodingUserInfoKey: Any], tracker: UnknownFieldTracker?) {
+    init(
+        value: JSONValue, codingPath: [any CodingKey], userInfo: [CodingUserInfoKey: Any],
+        tracker: UnknownFieldTracker?, collector: DecodingErrorCollector?
+    ) {
         self.value = value
         self.codingPath = codingPath
         self.userInfo = userInfo
         self.tracker = tracker
+        self.collector = collector
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -238,8 +279,15 @@ final class ValueDecoder: Decoder {
             return result
         }
         let tracks = tracker != nil && !(T.self is any IgnoresUnknownFields.Type)
-        let decoder = ValueDecoder(value: value, codingPath: codingPath, userInfo: userInfo, tracker: tracks ? tracker : nil)
-        return try T(from: decoder)
+        let decoder = ValueDecoder(
+            value: value, codingPath: codingPath, userInfo: userInfo, tracker: tracks ? tracker : nil, collector: collector)
+        do {
+            return try T(from: decoder)
+        } catch {
+            // A value whose decoding failed was read only partly: its unread members are not unknown.
+            tracker?.discard(below: FieldPath(codingPath: codingPath))
+            throw error
+        }
     }
 
     func unboxString(_ value: JSONValue, codingPath: [any CodingKey]) throws -> String {
@@ -328,6 +376,39 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try decoder.unbox(member(key), as: type, codingPath: codingPath + [key])
     }
 
+    // The concrete overloads' default implementations would bypass error collection.
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try optional(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try optional(type, forKey: key) }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try optional(type, forKey: key)
+    }
+
+    private func optional<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let value = object[key.stringValue] else { return nil }
+        if let path { decoder.tracker?.markUsed(path: path, key: key.stringValue) }
+        if value.isNull { return nil }
+        do {
+            return try decoder.unbox(value, as: type, codingPath: codingPath + [key])
+        } catch let error as DecodingError {
+            guard let collector = decoder.collector else { throw error }
+            collector.errors.append(error)
+            return nil
+        }
+    }
+
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
@@ -339,7 +420,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        ValueDecoder(value: .object(object), codingPath: codingPath, userInfo: decoder.userInfo, tracker: decoder.tracker)
+        ValueDecoder(value: .object(object), codingPath: codingPath, userInfo: decoder.userInfo, tracker: decoder.tracker, collector: decoder.collector)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
@@ -348,7 +429,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     private func subDecoder(_ value: JSONValue, key: Key) -> ValueDecoder {
-        ValueDecoder(value: value, codingPath: codingPath + [key], userInfo: decoder.userInfo, tracker: decoder.tracker)
+        ValueDecoder(value: value, codingPath: codingPath + [key], userInfo: decoder.userInfo, tracker: decoder.tracker, collector: decoder.collector)
     }
 }
 
@@ -393,19 +474,19 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         let (element, path) = try next(JSONObject.self)
-        return try ValueDecoder(value: element, codingPath: path, userInfo: decoder.userInfo, tracker: decoder.tracker)
+        return try ValueDecoder(value: element, codingPath: path, userInfo: decoder.userInfo, tracker: decoder.tracker, collector: decoder.collector)
             .container(keyedBy: type)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
         let (element, path) = try next([JSONValue].self)
-        return try ValueDecoder(value: element, codingPath: path, userInfo: decoder.userInfo, tracker: decoder.tracker)
+        return try ValueDecoder(value: element, codingPath: path, userInfo: decoder.userInfo, tracker: decoder.tracker, collector: decoder.collector)
             .unkeyedContainer()
     }
 
     mutating func superDecoder() throws -> any Decoder {
         let (element, path) = try next(JSONValue.self)
-        return ValueDecoder(value: element, codingPath: path, userInfo: decoder.userInfo, tracker: decoder.tracker)
+        return ValueDecoder(value: element, codingPath: path, userInfo: decoder.userInfo, tracker: decoder.tracker, collector: decoder.collector)
     }
 }
 
@@ -455,6 +536,17 @@ final class ObjectBox {
             index[key] = members.count
             members.append((key, node))
         }
+    }
+}
+
+/// `[String: V]`, whose encoded members are sorted by key.
+protocol StringKeyedDictionary {}
+extension Dictionary: StringKeyedDictionary where Key == String {}
+
+extension ObjectBox {
+    func sortByKey() {
+        members.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.0, $0) })
     }
 }
 
@@ -515,6 +607,8 @@ final class ValueEncoder: Encoder {
         default:
             let encoder = ValueEncoder(codingPath: codingPath, userInfo: userInfo)
             try value.encode(to: encoder)
+            // Dictionaries have no order; sort their keys as Go's encoding/json does, for stable output.
+            if value is any StringKeyedDictionary, case .object(let box) = encoder.node { box.sortByKey() }
             return encoder.node ?? .value(.object([:]))
         }
     }

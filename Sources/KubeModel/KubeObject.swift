@@ -135,6 +135,23 @@ public struct ObjectIdentity: Hashable, Sendable, Comparable, CustomStringConver
 
     public var groupKind: GroupKind { GroupKind(group: group, kind: kind) }
 
+    /// The identity of an unstructured object: group from `apiVersion`, `kind`, `metadata.namespace`,
+    /// `metadata.name` (empty strings where missing).
+    public init(of object: JSONValue) {
+        let apiVersion = object["apiVersion"]?.stringValue ?? ""
+        let parts = apiVersion.split(separator: "/", omittingEmptySubsequences: false)
+        self.init(
+            namespace: object[path: "metadata", "namespace"]?.stringValue ?? "",
+            name: object[path: "metadata", "name"]?.stringValue ?? "",
+            group: parts.count == 2 ? String(parts[0]) : "",
+            kind: object["kind"]?.stringValue ?? "")
+    }
+
+    /// `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects, as Flux prints object references.
+    public var reference: String {
+        namespace.isEmpty ? "\(kind)/\(name)" : "\(kind)/\(namespace)/\(name)"
+    }
+
     /// Why an inventory entry cannot be parsed; the message is cli-utils'.
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
         public let description: String

@@ -169,7 +169,7 @@ public enum Labels {
             var errors: [String] = []
             let keyMessages = Labels.validateQualifiedName(key)
             if !keyMessages.isEmpty {
-                errors.append(Labels.invalid(child("key"), Labels.goQuote(key), keyMessages.joined(separator: "; ")))
+                errors.append(Labels.invalid(child("key"), goQuote(key), keyMessages.joined(separator: "; ")))
             }
             let valuesPath = child("values")
             switch op {
@@ -200,14 +200,14 @@ public enum Labels {
                 for (i, value) in values.enumerated() where Labels.parseInt64(value) == nil {
                     errors.append(
                         Labels.invalid(
-                            "\(valuesPath)[\(i)]", Labels.goQuote(value), "for 'Gt', 'Lt' operators, the value must be an integer"))
+                            "\(valuesPath)[\(i)]", goQuote(value), "for 'Gt', 'Lt' operators, the value must be an integer"))
                 }
             }
             for (i, value) in values.enumerated() {
                 let messages = Labels.validateLabelValue(value)
                 if !messages.isEmpty {
                     errors.append(
-                        Labels.invalid("\(valuesPath)[\(i)][\(key)]", Labels.goQuote(value), messages.joined(separator: "; ")))
+                        Labels.invalid("\(valuesPath)[\(i)][\(key)]", goQuote(value), messages.joined(separator: "; ")))
                 }
             }
             if let error = Labels.aggregate(errors) { throw error }
@@ -318,7 +318,7 @@ public enum Labels {
                 case .doesNotExist: op = .doesNotExist
                 default:
                     throw SelectorError(
-                        description: "\(Labels.goQuote(expression.operator.rawValue)) is not a valid label selector operator")
+                        description: "\(goQuote(expression.operator.rawValue)) is not a valid label selector operator")
                 }
                 requirements.append(try Requirement(key: expression.key, operator: op, values: expression.values))
             }
@@ -478,25 +478,6 @@ public enum Labels {
         case 1: return SelectorError(description: unique[0])
         default: return SelectorError(description: "[" + unique.joined(separator: ", ") + "]")
         }
-    }
-
-    /// Go's `%q` for the strings in these messages.
-    static func goQuote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{0}"..."\u{1F}", "\u{7F}":
-                let hex = String(scalar.value, radix: 16)
-                result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 
     /// Go's `%#v` of a `[]string`.
@@ -701,7 +682,7 @@ private struct SelectorParser {
         let key = literal
         let keyMessages = Labels.validateQualifiedName(key)
         if !keyMessages.isEmpty {
-            throw failure(Labels.invalid(nil, Labels.goQuote(key), keyMessages.joined(separator: "; ")))
+            throw failure(Labels.invalid(nil, goQuote(key), keyMessages.joined(separator: "; ")))
         }
         // `!key` takes no operator; whatever follows must be a separator (checked by the caller).
         if negated {

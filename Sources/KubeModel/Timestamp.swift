@@ -209,13 +209,13 @@ extension Timestamp {
 
     private init(parsing text: String, micro: Bool) throws(ParseError) {
         var s = Substring(text).utf8[...]
-        let quoted = Self.goQuote(text)
+        let quoted = goQuote(text)
         let layout = micro ? "2006-01-02T15:04:05.000000Z07:00" : "2006-01-02T15:04:05Z07:00"
 
         func cannotParse(_ element: String) -> ParseError {
             ParseError(
                 description: "parsing time \(quoted) as \"\(layout)\": cannot parse "
-                    + "\(Self.goQuote(String(decoding: s, as: UTF8.self))) as \"\(element)\"")
+                    + "\(goQuote(String(decoding: s, as: UTF8.self))) as \"\(element)\"")
         }
         func outOfRange(_ what: String) -> ParseError {
             ParseError(description: "parsing time \(quoted): \(what) out of range")
@@ -310,32 +310,13 @@ extension Timestamp {
         }
         guard s.isEmpty else {
             throw ParseError(
-                description: "parsing time \(quoted): extra text: \(Self.goQuote(String(decoding: s, as: UTF8.self)))")
+                description: "parsing time \(quoted): extra text: \(goQuote(String(decoding: s, as: UTF8.self)))")
         }
         guard day >= 1 && day <= Self.daysIn(month: month, year: year) else { throw outOfRange("day") }
 
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         let secs = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
         self.init(seconds: secs, nanoseconds: nanos)
-    }
-
-    /// Go's `strconv.Quote` for the texts in these messages (printable text passes through).
-    private static func goQuote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{0}"..."\u{1F}", "\u{7F}":
-                let hex = String(scalar.value, radix: 16)
-                result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
 

@@ -25,9 +25,13 @@ public struct Action: Codable, Sendable, Equatable {
         self.operations = [operation]
     }
 
-    /// The operation, when exactly one is set.
+    /// The scope a pre/post action runs under: `scope`, or Revision when unset.
+    public var effectiveScope: ActionScope { scope ?? .revision }
+
+    /// The operation, when exactly one is set; setting it replaces every operation.
     public var operation: ActionOperation? {
-        operations.count == 1 ? operations.first : nil
+        get { operations.count == 1 ? operations.first : nil }
+        set { operations = newValue.map { [$0] } ?? [] }
     }
 
     private enum SharedKeys: String, CaseIterable {
@@ -145,9 +149,9 @@ public struct PatchTarget: Codable, Sendable, Hashable {
     /// Name of one object to patch; mutually exclusive with `selector`.
     public var name: String?
     /// Patches every object of `kind` whose labels match; must not be empty; mutually exclusive with `name`.
-    public var selector: LabelSelector?
+    public var selector: LabelSelectorSpec?
 
-    public init(apiVersion: String? = nil, kind: String, namespace: String? = nil, name: String? = nil, selector: LabelSelector? = nil) {
+    public init(apiVersion: String? = nil, kind: String, namespace: String? = nil, name: String? = nil, selector: LabelSelectorSpec? = nil) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.namespace = namespace

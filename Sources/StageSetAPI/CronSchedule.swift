@@ -1,3 +1,4 @@
+public import Foundation
 public import KubeModel
 
 /// A parsed update-window schedule, with the syntax of robfig/cron's standard parser
@@ -44,13 +45,17 @@ public struct CronSchedule: Sendable, Hashable {
         guard fields.count == 5 else {
             throw ParseError(description: "expected exactly 5 fields, found \(fields.count): \(trimmed)")
         }
+        let daysOfMonth = try CronField.dayOfMonth.parse(fields[2])
+        let daysOfWeek = try CronField.dayOfWeek.parse(fields[4])
         self.kind = .fields(
             CronFields(
-                minutes: try CronField.minute.parse(fields[0]),
-                hours: try CronField.hour.parse(fields[1]),
-                daysOfMonth: try CronField.dayOfMonth.parse(fields[2]),
-                months: try CronField.month.parse(fields[3]),
-                daysOfWeek: try CronField.dayOfWeek.parse(fields[4])))
+                minutes: try CronField.minute.parse(fields[0]).values,
+                hours: try CronField.hour.parse(fields[1]).values,
+                daysOfMonth: daysOfMonth.values,
+                months: try CronField.month.parse(fields[3]).values,
+                daysOfWeek: daysOfWeek.values,
+                dayOfMonthIsWildcard: daysOfMonth.isWildcard,
+                dayOfWeekIsWildcard: daysOfWeek.isWildcard))
     }
 
     private static func parseDescriptor(_ text: String) throws(ParseError) -> Kind {
@@ -59,7 +64,8 @@ public struct CronSchedule: Sendable, Hashable {
                 CronFields(
                     minutes: [minute], hours: hour < 0 ? Set(0...23) : [hour],
                     daysOfMonth: dom.map { [$0] } ?? Set(1...31), months: month.map { [$0] } ?? Set(1...12),
-                    daysOfWeek: dow.map { [$0] } ?? Set(0...6)))
+                    daysOfWeek: dow.map { [$0] } ?? Set(0...6),
+                    dayOfMonthIsWildcard: dom == nil, dayOfWeekIsWildcard: dow == nil))
         }
         switch text.lowercased() {
         case "@yearly", "@annually": return fields(0, 0, 1, 1, nil)
@@ -98,6 +104,74 @@ public struct CronFields: Sendable, Hashable {
     public let months: Set<Int>
     /// Days of week 0-6, Sunday = 0.
     public let daysOfWeek: Set<Int>
+    /// True when the day-of-month field was `*` or `?` (or a step of 1 over it).
+    public let dayOfMonthIsWildcard: Bool
+    /// True when the day-of-week field was `*` or `?` (or a step of 1 over it).
+    public let dayOfWeekIsWildcard: Bool
+
+    /// Whether a calendar day matches. As in cron (and robfig/cron): when both day fields are
+    /// restricted a day matches if either does; otherwise both must.
+    public func matchesDay(dayOfMonth: Int, dayOfWeek: Int) -> Bool {
+        let domMatch = daysOfMonth.contains(dayOfMonth)
+        let dowMatch = daysOfWeek.contains(dayOfWeek)
+        if dayOfMonthIsWildcard || dayOfWeekIsWildcard { return domMatch && dowMatch }
+        return domMatch || dowMatch
+    }
+}
+
+extension CronSchedule {
+    /// The first activation strictly after `date`, evaluated in `timeZone`; `nil` when none
+    /// falls within five years (e.g. `0 0 30 2 *`). `@every` activations count from `date`.
+    public func next(after date: Date, in timeZone: TimeZone) -> Date? {
+        switch kind {
+        case .every(let interval):
+            return date.addingTimeInterval(Swift.max(1, interval.seconds.rounded(.down)))
+        case .fields(let fields):
+            return fields.next(after: date, in: timeZone)
+        }
+    }
+}
+
+extension CronFields {
+    func next(after date: Date, in timeZone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        // Start at the next whole minute.
+        let startSeconds = (date.timeIntervalSince1970 / 60).rounded(.down) * 60 + 60
+        var current = Date(timeIntervalSince1970: startSeconds)
+        guard let limit = calendar.date(byAdding: .year, value: 5, to: date) else { return nil }
+        while current <= limit {
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: current)
+            guard let month = parts.month, let day = parts.day, let hour = parts.hour, let minute = parts.minute,
+                let weekday = parts.weekday
+            else { return nil }
+            if !months.contains(month) {
+                guard let start = calendar.dateInterval(of: .month, for: current),
+                    let next = calendar.date(byAdding: .month, value: 1, to: start.start)
+                else { return nil }
+                current = next
+                continue
+            }
+            if !matchesDay(dayOfMonth: day, dayOfWeek: weekday - 1) {
+                guard let start = calendar.dateInterval(of: .day, for: current),
+                    let next = calendar.date(byAdding: .day, value: 1, to: start.start)
+                else { return nil }
+                current = next
+                continue
+            }
+            if !hours.contains(hour) {
+                guard let start = calendar.dateInterval(of: .hour, for: current) else { return nil }
+                current = start.end
+                continue
+            }
+            if !minutes.contains(minute) {
+                current = current.addingTimeInterval(60)
+                continue
+            }
+            return current
+        }
+        return nil
+    }
 }
 
 private struct CronField {
@@ -116,12 +190,14 @@ private struct CronField {
         name: "day of week", range: 0...6,
         names: ["sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6])
 
-    func parse(_ text: String) throws(CronSchedule.ParseError) -> Set<Int> {
+    /// The values of a field, and whether it is a plain wildcard (`*`, `?`, `*/1`).
+    func parse(_ text: String) throws(CronSchedule.ParseError) -> (values: Set<Int>, isWildcard: Bool) {
         var values = Set<Int>()
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             values.formUnion(try parseRange(String(part)))
         }
-        return values
+        let isWildcard = ["*", "?", "*/1", "?/1"].contains(text)
+        return (values, isWildcard)
     }
 
     private func parseRange(_ text: String) throws(CronSchedule.ParseError) -> Set<Int> {

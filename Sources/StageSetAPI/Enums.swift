@@ -108,18 +108,3 @@ public enum LedgerOrigin: String, WireEnum {
     case executed = "Executed"
     case baselined = "Baselined"
 }
-
-/// The status of a condition.
-public enum ConditionStatus: String, WireEnum {
-    case `true` = "True"
-    case `false` = "False"
-    case unknown = "Unknown"
-}
-
-/// The operator of a label selector requirement.
-public enum LabelSelectorOperator: String, WireEnum {
-    case `in` = "In"
-    case notIn = "NotIn"
-    case exists = "Exists"
-    case doesNotExist = "DoesNotExist"
-}

@@ -45,6 +45,14 @@ public struct Stage: Codable, Sendable, Equatable, SchemaDescribed {
     public static let schemaDefaults: [String: JSONValue] = [
         "path": "./", "prune": true, "applyHelmHookResources": true,
     ]
+
+    /// The answer to a conflict no rule matches: an explicit `conflictPolicy.default` other
+    /// than Fail wins; otherwise `force: true` means Recreate (API-34); otherwise Fail. (The
+    /// CRD stamps `default: Fail` into every `conflictPolicy`, so Fail cannot outrank `force`.)
+    public var effectiveConflictDefault: ConflictAction {
+        if let explicit = conflictPolicy?.default, explicit != .fail { return explicit }
+        return force == true ? .recreate : .fail
+    }
 }
 
 /// The source of a stage's (or job/apply action's) manifests: an ExternalArtifact directly,
@@ -300,13 +308,13 @@ public struct RestartCheck: Codable, Sendable, Hashable, SchemaDescribed {
     /// Name of the check, unique within the gate.
     public var name: String
     /// Pods in the StageSet's namespace to watch; must not be empty.
-    public var selector: LabelSelector
+    public var selector: LabelSelectorSpec
     /// Container restarts tolerated (summed over the pods); ≥0, default 0.
     public var maxRestarts: Int?
     /// Answer to a breach of this check; defaults to the gate's onFailure.
     public var onFailure: FailurePolicy?
 
-    public init(name: String, selector: LabelSelector) {
+    public init(name: String, selector: LabelSelectorSpec) {
         self.name = name
         self.selector = selector
     }
@@ -333,7 +341,7 @@ public struct EventCheck: Codable, Sendable, Hashable, SchemaDescribed {
     /// Name of the check, unique within the gate.
     public var name: String
     /// Pods in the StageSet's namespace to watch; must not be empty.
-    public var selector: LabelSelector
+    public var selector: LabelSelectorSpec
     /// Warning event reasons that count, e.g. FailedScheduling; at least one.
     public var reasons: [String]
     /// Matching events tolerated (summed by count); ≥0, default 0.
@@ -341,7 +349,7 @@ public struct EventCheck: Codable, Sendable, Hashable, SchemaDescribed {
     /// Answer to a breach of this check; defaults to the gate's onFailure.
     public var onFailure: FailurePolicy?
 
-    public init(name: String, selector: LabelSelector, reasons: [String]) {
+    public init(name: String, selector: LabelSelectorSpec, reasons: [String]) {
         self.name = name
         self.selector = selector
         self.reasons = reasons

@@ -1,3 +1,5 @@
+public import KubeModel
+
 /// The durable once-per-lifetime action ledger of the same-named StageSet
 /// (`stages.metio.wtf/v1`, kind `StageLedger`, short name `sledger`).
 public struct StageLedger: Codable, Sendable, Hashable {
@@ -61,9 +63,9 @@ public struct StageLedgerStatus: Codable, Sendable, Hashable {
     /// Every completed (or baselined) Lifetime action.
     public var completedActions: [LedgerCompletion]?
     /// The ledger's conditions (`BaselineValid`).
-    public var conditions: [StatusCondition]?
+    public var conditions: [Condition]?
 
-    public init(completedActions: [LedgerCompletion]? = nil, conditions: [StatusCondition]? = nil) {
+    public init(completedActions: [LedgerCompletion]? = nil, conditions: [Condition]? = nil) {
         self.completedActions = completedActions
         self.conditions = conditions
     }
@@ -82,9 +84,9 @@ public struct LedgerCompletion: Codable, Sendable, Hashable {
     /// The completion anchor's identity at completion.
     public var anchor: AnchorWitness?
     /// When the completion was recorded.
-    public var completedAt: KubeTime
+    public var completedAt: Timestamp
 
-    public init(stage: String, action: String, origin: LedgerOrigin, completedAt: KubeTime) {
+    public init(stage: String, action: String, origin: LedgerOrigin, completedAt: Timestamp) {
         self.stage = stage
         self.action = action
         self.origin = origin

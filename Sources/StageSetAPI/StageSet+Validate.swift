@@ -14,8 +14,9 @@ import Version
 ///   because it would silently do nothing.
 /// - A stage's `migrationAnchor` may equal its own name; it may not equal another stage's
 ///   name or anchor.
-/// - Decode errors (wrong JSON types, unknown enum spellings, bad durations, missing required
-///   members) stop decoding, so only the first is reported.
+/// - Decode errors (wrong JSON types, unknown enum spellings, bad durations) are collected
+///   across the document; a failing required member drops its nearest optional ancestor (or,
+///   with no such ancestor, ends decoding). Semantic rules run once decoding is clean.
 public struct StageSetValidator: Sendable {
     /// The action operations that exist.
     public var registry: ActionOperationRegistry
@@ -40,6 +41,17 @@ public struct StageSetValidator: Sendable {
         }
     }
 
+    /// Whether an update from `old` to `new` needs validating (WHK-02): only when the spec
+    /// changed in something other than `suspend`, so suspending or annotating an object that
+    /// became invalid under newer rules is never refused.
+    public static func needsValidation(old: StageSet, new: StageSet) -> Bool {
+        var oldSpec = old.spec
+        var newSpec = new.spec
+        oldSpec.suspend = nil
+        newSpec.suspend = nil
+        return oldSpec != newSpec
+    }
+
     /// Every error in `stageSet`, in document order.
     public func validate(_ stageSet: StageSet) -> [ValidationError] {
         var walker = ValidationWalker(validator: self, stageSet: stageSet)
@@ -47,20 +59,21 @@ public struct StageSetValidator: Sendable {
         return walker.errors
     }
 
-    /// Decodes `value` (reporting unknown fields) and validates the result.
+    /// Decodes `value` and validates the result.
+    ///
+    /// Reports unknown fields first, then decode errors (decoding continues past a bad optional
+    /// member, so several are reported at once); semantic validation runs only when decoding
+    /// produced no errors, so a member dropped for a decode error cannot cause follow-on noise.
     public func decodeAndValidate(_ value: JSONValue) -> Result<StageSet, ValidationErrors> {
         let decoder = JSONValueDecoder(registry: registry)
-        let stageSet: StageSet
-        let unknown: [FieldPath]
-        do {
-            (stageSet, unknown) = try decoder.decodeReportingUnknownFields(StageSet.self, from: value)
-        } catch let error as DecodingError {
-            return .failure(ValidationErrors([ValidationError(decodingError: error)]))
-        } catch {
-            return .failure(ValidationErrors([ValidationError(.root, "\(error)")]))
+        let (decoded, decodeErrors, unknown) = decoder.decodeCollectingErrors(StageSet.self, from: value)
+        var errors = unknown.map { ValidationError($0, "Unknown field") }
+        errors += decodeErrors.map(ValidationError.init(decodingError:))
+        if let decoded, decodeErrors.isEmpty {
+            errors += validate(decoded)
+            if errors.isEmpty { return .success(decoded) }
         }
-        let errors = unknown.map { ValidationError($0, "Unknown field") } + validate(stageSet)
-        return errors.isEmpty ? .success(stageSet) : .failure(ValidationErrors(errors))
+        return .failure(ValidationErrors(errors))
     }
 }
 
@@ -115,29 +128,15 @@ extension ValidationContext {
         return errors
     }
 
-    /// Errors of a label selector that must select something.
-    func check(nonEmpty selector: LabelSelector, at path: FieldPath) -> [ValidationError] {
+    /// Errors of a label selector that must select something and be valid (apimachinery's rules).
+    func check(nonEmpty selector: LabelSelectorSpec, at path: FieldPath) -> [ValidationError] {
         if selector.isEmpty { return [.required(path, "selector must not be empty")] }
-        var errors: [ValidationError] = []
-        for (key, _) in selector.matchLabels ?? [:] where key.isEmpty {
-            errors.append(.required(path.child("matchLabels"), "label key must not be empty"))
+        do {
+            _ = try selector.labelSelector.selector()
+            return []
+        } catch {
+            return [ValidationError(path, error.description)]
         }
-        for (index, requirement) in (selector.matchExpressions ?? []).enumerated() {
-            let at = path.child("matchExpressions").index(index)
-            if requirement.key.isEmpty { errors.append(.required(at.child("key"))) }
-            let values = requirement.values ?? []
-            switch requirement.operator {
-            case .in, .notIn:
-                if values.isEmpty {
-                    errors.append(.required(at.child("values"), "must be specified when operator is In or NotIn"))
-                }
-            case .exists, .doesNotExist:
-                if !values.isEmpty {
-                    errors.append(.forbidden(at.child("values"), "may not be specified when operator is Exists or DoesNotExist"))
-                }
-            }
-        }
-        return errors
     }
 
     /// Errors of an absolute http(s) URL.

@@ -117,9 +117,9 @@ public struct UpdateWindow: Codable, Sendable, Hashable, SchemaDescribed {
     /// IANA time zone the schedule is evaluated in; default UTC.
     public var timeZone: String?
     /// Start of an absolute window.
-    public var from: KubeTime?
+    public var from: Timestamp?
     /// Exclusive end of an absolute window; after `from`.
-    public var to: KubeTime?
+    public var to: Timestamp?
 
     public init(type: UpdateWindowType) {
         self.type = type

@@ -1,9 +1,11 @@
+public import KubeModel
+
 /// What the controller observed and did for a StageSet.
 public struct StageSetStatus: Codable, Sendable, Hashable {
     /// The `reconcile.fluxcd.io/requestedAt` token most recently handled.
     public var lastHandledReconcileAt: String?
     /// Conditions; one `Ready` condition.
-    public var conditions: [StatusCondition]?
+    public var conditions: [Condition]?
     /// The last reconciled generation.
     public var observedGeneration: Int64?
     /// Revisions of the current or last run, keyed by `namespace/name` of the source.
@@ -83,9 +85,9 @@ public struct PromotionState: Codable, Sendable, Hashable {
     /// Current promotion phase.
     public var phase: PromotionPhase?
     /// When the current phase began.
-    public var since: KubeTime?
+    public var since: Timestamp?
     /// When the soak window closes.
-    public var soakUntil: KubeTime?
+    public var soakUntil: Timestamp?
     /// Consecutive failing analysis evaluations.
     public var analysisFailures: Int?
     /// The restart check whose breach blocks the rollout.
@@ -122,7 +124,7 @@ public struct RestartCheckBaseline: Codable, Sendable, Hashable {
 /// The outcome of one analysis evaluation.
 public struct AnalysisResult: Codable, Sendable, Hashable {
     /// When the evaluation ran.
-    public var time: KubeTime?
+    public var time: Timestamp?
     /// True when every check stayed within its threshold.
     public var passed: Bool?
     /// Each check's value and verdict.
@@ -193,7 +195,7 @@ public struct PendingUpdate: Codable, Sendable, Hashable {
     /// Held revisions keyed by `namespace/name`; empty under a hard freeze of a steady state.
     public var revisions: StringMap?
     /// When delivery may resume.
-    public var nextWindowOpens: KubeTime?
+    public var nextWindowOpens: Timestamp?
 
     public init() {}
 }
@@ -207,7 +209,7 @@ public struct BudgetFreeze: Codable, Sendable, Hashable {
     /// Threshold the freeze resumes at.
     public var resumeThreshold: String?
     /// When the freeze began.
-    public var since: KubeTime?
+    public var since: Timestamp?
     /// True when recorded but not enforced.
     public var dryRun: Bool?
 

@@ -68,4 +68,22 @@ struct ArithmeticTests {
         #expect(error.kind == .evaluation)
         #expect(error.description.hasPrefix("ERROR: <input>:2:6: divide by zero"))
     }
+
+    @Test func mathExtension() {
+        expectTrue([
+            "math.greatest(-7, 5) == 5", "math.greatest(5.4, 10, 3u, -5.0, 9223372036854775807) == 9223372036854775807",
+            "math.least([5.4, 10, 3u, -5.0, 3.5]) == -5.0", "type(math.greatest(1u, 1.0)) == uint",
+            "math.ceil(-1.2) == -1.0", "math.floor(-1.2) == -2.0", "math.round(-1.5) == -2.0", "math.round(1.5) == 2.0",
+            "math.trunc(-1.7) == -1.0", "math.abs(-11) == 11", "math.abs(-1.5) == 1.5", "math.sign(-32.0) == -1.0",
+            "math.sign(0u) == 0u", "math.isNaN(0.0/0.0)", "math.isInf(1.0/0.0)", "!math.isFinite(-1.0/0.0)",
+            "math.bitAnd(1, 3) == 1", "math.bitOr(4, -2) == -2", "math.bitXor(4, -2) == -6", "math.bitNot(1u) == 18446744073709551614u",
+            "math.bitShiftLeft(1, 200) == 0", "math.bitShiftRight(-1024, 3) == -128", "math.bitShiftRight(-1024, 64) == -1",
+            "base64.encode(b'hello') == 'aGVsbG8='", "base64.decode('aGVsbG8') == b'hello'",
+        ])
+        expectErrors([
+            ("math.abs(-9223372036854775808)", "overflow"), ("math.ceil(dyn(1))", "no such overload"),
+            ("math.bitShiftLeft(1u, -1)", "negative offset"), ("math.greatest('a')", "no such overload"),
+            ("base64.decode('!!')", "illegal base64"),
+        ])
+    }
 }

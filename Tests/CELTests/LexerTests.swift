@@ -26,7 +26,8 @@ struct LexerTests {
     @Test func numbers() throws {
         #expect(try literal("0").literalDescription == "0")
         #expect(try literal("0x1F").literalDescription == "31")
-        #expect(try literal("0XffU").literalDescription == "255u")
+        #expect(try literal("0xffU").literalDescription == "255u")
+        #expect(throws: CELError.self) { try CELExpression(parsing: "0X1F") }
         #expect(try literal("18446744073709551615u").literalDescription == "18446744073709551615u")
         #expect(try literal("-0x8000000000000000").literalDescription == "-9223372036854775808")
         if case .double(let d) = try literal("1e3") { #expect(d == 1000) } else { Issue.record("1e3") }
@@ -59,10 +60,11 @@ struct LexerTests {
         #expect(try bytes(#"B'\xFF'"#) == [255])
         #expect(try bytes(#"rb'\x'"#) == [92, 120])
         #expect(try bytes(#"bR'\x'"#) == [92, 120])
+        #expect(try bytes(#"b'\u00FF'"#) == [195, 191])
     }
 
     @Test(arguments: [
-        #""\uD800""#, #""\U00110000""#, #""\q""#, #""\400""#, #""\x4""#, #"b"\u00ff""#,
+        #""\uD800""#, #""\U00110000""#, #""\q""#, #""\400""#, #""\x4""#, #"b"\uD800""#,
         "'a\nb'", "'abc", "'''abc''", "r'a\rb'",
     ])
     func invalidStringsAreRejected(source: String) {

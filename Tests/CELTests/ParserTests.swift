@@ -30,6 +30,7 @@ struct ParserTests {
         ("- 1", "-1"),
         ("-a.b", "-a.b"),
         ("-9223372036854775808", "-9223372036854775808"),
+        ("!-1", "!-1"),
         ("a.b.c", "a.b.c"),
         (".a.b", ".a.b"),
         ("a.f(1, 2)", "a.f(1, 2)"),
@@ -96,6 +97,7 @@ struct ParserTests {
         #expect(syntaxError("18446744073709551616u") != nil)
         #expect(syntaxError("1e400") != nil)
         #expect(syntaxError("0x") != nil)
+        #expect(syntaxError("-!true") != nil)
     }
 
     @Test func recursionLimitStopsDeepNesting() throws {
@@ -121,5 +123,22 @@ struct ParserTests {
     @Test func messageConstructionOnlyAfterNames() throws {
         #expect(try tree("a.b{c: 1, d: 2,}") == "a.b{c: 1, d: 2}")
         #expect(syntaxError("f(){c: 1}") != nil)
+    }
+}
+
+/// The shape-derived result type used to reject non-boolean checks before evaluation.
+struct ResultTypeTests {
+    @Test(arguments: [
+        ("a == b", "bool"), ("has(a.b) && c", "bool"), ("x.all(y, y)", "bool"), ("'a'.matches('b')", "bool"),
+        ("1 + 2", "int"), ("size(x)", "int"), ("[1]", "list"), ("x.map(y, y)", "list"), ("{}", "map"), ("'a' + 'b'", "string"),
+        ("true ? 1 : 2", "int"), ("timestamp(x) - timestamp(y)", "google.protobuf.Duration"), ("cel.bind(v, 1, v < 2)", "bool"),
+    ])
+    func known(source: String, type: String) throws {
+        #expect(try CELExpression(parsing: source).resultType?.name == type)
+    }
+
+    @Test(arguments: ["x", "a.b", "x[0]", "true ? 1 : 'a'", "1 + x", "f(x)", "x.y()", "1.0 % 2.0", "'a' - 'b'", "1 + 1u"])
+    func unknown(source: String) throws {
+        #expect(try CELExpression(parsing: source).resultType == nil)
     }
 }

@@ -23,7 +23,7 @@ struct HealthCheckTests {
 
     @Test func recordsLatestResultPerObject() {
         let now = Date(timeIntervalSince1970: 1_748_736_000)
-        let secret = ObjectIdentity(group: "", kind: "Secret", namespace: "ns", name: "s")
+        let secret = ObjectIdentity(namespace: "ns", name: "s", group: "", kind: "Secret")
         var check = HealthCheck(expecting: [secret])
         #expect(check.aggregateStatus == .unknown)
         #expect(check.result(for: secret)?.status == .unknown)
@@ -38,7 +38,7 @@ struct HealthCheckTests {
 
         #expect(check.aggregateStatus == .inProgress)
         #expect(!check.isComplete)
-        #expect(check.pending.map(\.identity.description) == ["Secret/ns/s", "Deployment/ns/d"])
+        #expect(check.pending.map(\.identity.reference) == ["Secret/ns/s", "Deployment/ns/d"])
         #expect(check.pending.last?.result.message == "Replicas: 1/2")
         #expect(check.failed.isEmpty)
         #expect(check.entries.map(\.identity.kind) == ["Secret", "ConfigMap", "Deployment"])
@@ -47,21 +47,21 @@ struct HealthCheckTests {
         check.record(HealthResult(status: .current, message: "ok"), for: secret)
         check.record(
             HealthResult(status: .current, message: "ok"),
-            for: ObjectIdentity(group: "apps", kind: "Deployment", namespace: "ns", name: "d"))
+            for: ObjectIdentity(namespace: "ns", name: "d", group: "apps", kind: "Deployment"))
         #expect(check.entries.count == 3)
         #expect(check.isComplete)
 
-        check.record(.unknown("boom"), for: ObjectIdentity(group: "x.io", kind: "Thing", namespace: "", name: "t"))
+        check.record(.unknown("boom"), for: ObjectIdentity(namespace: "", name: "t", group: "x.io", kind: "Thing"))
         #expect(check.aggregateStatus == .unknown)
         check.record(
             HealthResult(status: .failed, message: "stuck"),
-            for: ObjectIdentity(group: "x.io", kind: "Thing", namespace: "", name: "u"))
+            for: ObjectIdentity(namespace: "", name: "u", group: "x.io", kind: "Thing"))
         #expect(check.aggregateStatus == .failed)
-        #expect(check.failed.map(\.identity.description) == ["Thing/u"])
+        #expect(check.failed.map(\.identity.reference) == ["Thing/u"])
     }
 
     @Test func waitingForDeletion() {
-        let identity = ObjectIdentity(group: "apps", kind: "Deployment", namespace: "ns", name: "d")
+        let identity = ObjectIdentity(namespace: "ns", name: "d", group: "apps", kind: "Deployment")
         var check = HealthCheck(expecting: [identity], desired: .notFound)
         check.record(HealthResult(status: .terminating, message: "Resource scheduled for deletion"), for: identity)
         #expect(check.aggregateStatus == .inProgress)
@@ -90,7 +90,7 @@ struct HealthCheckTests {
     @Test func identityOfObject() {
         let identity = ObjectIdentity(
             of: ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "d", "namespace": "n"]])
-        #expect(identity == ObjectIdentity(group: "apps", kind: "Deployment", namespace: "n", name: "d"))
-        #expect(ObjectIdentity(of: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "n"]]).description == "Namespace/n")
+        #expect(identity == ObjectIdentity(namespace: "n", name: "d", group: "apps", kind: "Deployment"))
+        #expect(ObjectIdentity(of: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "n"]]).reference == "Namespace/n")
     }
 }

@@ -55,6 +55,34 @@ struct DiscoveryAuthTests {
         }
     }
 
+    @Test func crdDeletionWaitsForInstanceFinalizers() async throws {
+        try await withHarness { harness in
+            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: try fixture("widgets-crd.yaml")).status == 0)
+            let base = "/apis/example.com/v1/namespaces/default/widgets"
+            let held = #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"held","finalizers":["example.com/keep"]},"spec":{"size":1}}"#
+            #expect(try await harness.request("POST", base, body: held).status == 201)
+            let crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com"
+            let stored = try await harness.request("GET", crdPath)
+            #expect(stored.json?["metadata"]?["finalizers"] == ["customresourcecleanup.apiextensions.k8s.io"])
+            let deleted = try await harness.request("DELETE", crdPath)
+            #expect(deleted.status == 200)
+            let terminating = try await harness.request("GET", crdPath)
+            #expect(terminating.status == 200)
+            let conditions = terminating.json?["status"]?["conditions"]?.arrayValue ?? []
+            #expect(conditions.contains { $0["type"] == "Terminating" && $0["reason"] == "InstanceDeletionInProgress" })
+            let refused = try await harness.request(
+                "POST", base, body: #"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"new"},"spec":{"size":1}}"#)
+            #expect(refused.status == 405)
+            #expect(refused.json?["message"] == "create not allowed while custom resource definition is terminating")
+            let instance = try await harness.request("GET", base + "/held")
+            #expect(instance.json?["metadata"]?["deletionTimestamp"] != nil)
+            #expect(try await harness.request("PATCH", base + "/held", body: #"{"metadata":{"finalizers":null}}"#,
+                                              contentType: "application/merge-patch+json").status == 200)
+            #expect(try await harness.request("GET", crdPath).status == 404)
+            #expect(try await harness.request("GET", base).status == 404)
+        }
+    }
+
     @Test func crdNameMustMatchPluralAndGroup() async throws {
         try await withHarness { harness in
             let body = #"{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"wrong.example.com"},"spec":{"group":"example.com","scope":"Namespaced","names":{"kind":"Thing","plural":"things"},"versions":[{"name":"v1","served":true,"storage":true}]}}"#
@@ -114,6 +142,16 @@ struct DiscoveryAuthTests {
                                              body: #"{"roleRef":{"name":"cluster-admin"}}"#, contentType: "application/merge-patch+json")
             #expect(rebind.status == 422)
             #expect(rebind.json?["message"]?.stringValue?.contains("cannot change roleRef") == true)
+            // Impersonating extras needs its own permission.
+            let impersonator = #"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"impersonate-users"},"rules":[{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"]}]}"#
+            #expect(try await harness.request("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", body: impersonator).status == 201)
+            let grant = #"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"bot-impersonates"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"impersonate-users"},"subjects":[{"kind":"ServiceAccount","name":"bot","namespace":"default"}]}"#
+            #expect(try await harness.request("POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", body: grant).status == 201)
+            #expect(try await harness.request("GET", "/apis", token: token, headers: ["Impersonate-User: alice"]).status == 200)
+            let extra = try await harness.request("GET", "/apis", token: token,
+                                                  headers: ["Impersonate-User: alice", "Impersonate-Extra-Scopes: view"])
+            #expect(extra.status == 403)
+            #expect(extra.json?["message"]?.stringValue?.contains(#"cannot impersonate resource "userextras/scopes""#) == true)
             // Deleting the ServiceAccount revokes its tokens.
             #expect(try await harness.request("DELETE", "/api/v1/namespaces/default/serviceaccounts/bot").status == 200)
             #expect(try await harness.request("GET", "/apis", token: token).status == 401)

@@ -12,7 +12,10 @@ struct KubectlBasicsTests {
             let result = try await harness.kubectl(["api-resources", "-o", "name"])
             #expect(result.status == 0, "\(result.stderr)")
             for name in ["configmaps", "deployments.apps", "customresourcedefinitions.apiextensions.k8s.io",
-                         "leases.coordination.k8s.io", "clusterroles.rbac.authorization.k8s.io", "namespaces"] {
+                         "leases.coordination.k8s.io", "clusterroles.rbac.authorization.k8s.io", "namespaces",
+                         "ingresses.networking.k8s.io", "horizontalpodautoscalers.autoscaling",
+                         "validatingwebhookconfigurations.admissionregistration.k8s.io", "events.events.k8s.io",
+                         "poddisruptionbudgets.policy", "cronjobs.batch", "serviceaccounts", "persistentvolumes"] {
                 #expect(result.stdout.split(separator: "\n").contains(Substring(name)), "missing \(name)")
             }
         }

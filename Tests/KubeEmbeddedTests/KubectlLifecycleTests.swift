@@ -23,6 +23,32 @@ struct KubectlLifecycleTests {
         }
     }
 
+    @Test func diffAndDeleteWithFinalizer() async throws {
+        try await withHarness { harness in
+            let cm = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: held, namespace: default, finalizers: [example.com/keep]}
+                data: {a: "1"}
+                """
+            #expect(try await harness.kubectl(["apply", "--server-side", "-f", "-"], stdin: cm).status == 0)
+            let same = try await harness.kubectl(["diff", "--server-side", "-f", "-"], stdin: cm)
+            #expect(same.status == 0, "no differences: \(same.stdout) \(same.stderr)")
+            let changed = try await harness.kubectl(["diff", "--server-side", "-f", "-"],
+                                                    stdin: cm.replacingOccurrences(of: "\"1\"", with: "\"2\""))
+            #expect(changed.status == 1, "\(changed.stderr)")
+            #expect(changed.stdout.contains("+  a: \"2\""), "\(changed.stdout)")
+            let deleted = try await harness.kubectl(["delete", "configmap", "held", "--wait=false"])
+            #expect(deleted.status == 0, "\(deleted.stderr)")
+            let object = try JSON.decode(try await harness.kubectl(["get", "configmap", "held", "-o", "json"]).stdout)
+            #expect(object["metadata"]?["deletionTimestamp"] != nil)
+            #expect(try await harness.kubectl(["patch", "configmap", "held", "--type=merge",
+                                               "-p", #"{"metadata":{"finalizers":null}}"#]).status == 0)
+            let gone = try await harness.kubectl(["get", "configmap", "held"])
+            #expect(gone.stderr.contains("not found"))
+        }
+    }
+
     @Test func deleteCascadeVariants() async throws {
         try await withHarness { harness in
             func make(_ name: String, owner: JSONValue? = nil) async throws -> JSONValue {

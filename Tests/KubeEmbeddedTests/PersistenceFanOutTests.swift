@@ -38,7 +38,7 @@ struct PersistenceFanOutTests {
             var watchers: [Task<[JSONValue], any Error>] = []
             for _ in 0..<count {
                 watchers.append(Task {
-                    try await harness.watchEvents("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=\(version)&timeoutSeconds=4")
+                    try await harness.watchEvents("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=\(version)&timeoutSeconds=60")
                 })
             }
             for _ in 0..<500 where harness.server.activeWatchCount < count { try await Task.sleep(for: .milliseconds(10)) }
@@ -47,6 +47,8 @@ struct PersistenceFanOutTests {
                 let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-\#(index)"}}"#
                 #expect(try await harness.request("POST", "/api/v1/namespaces/default/configmaps", body: body).status == 201)
             }
+            // Ending the streams after the writes is ordered after every event already sent.
+            harness.server.dropWatchStreams()
             for watcher in watchers {
                 let names = try await watcher.value.compactMap { $0["object"]?["metadata"]?["name"]?.stringValue }
                 #expect(names == (0..<20).map { "cm-\($0)" })

@@ -118,6 +118,22 @@ struct ServerSideApplyTests {
         }
     }
 
+    @Test func containerPortsAreKeyedByPortAndProtocol() async throws {
+        try await withHarness { harness in
+            let path = "/api/v1/namespaces/default/pods/p"
+            func pod(_ ports: String) -> String {
+                #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i","ports":\#(ports)}]}}"#
+            }
+            #expect(try await Self.apply(harness, pod(#"[{"containerPort":80}]"#), manager: "a", path: path).status == 201)
+            let merged = try await Self.apply(harness, pod(#"[{"containerPort":443,"protocol":"TCP"}]"#), manager: "b", path: path)
+            #expect(merged.status == 200, "\(merged.body)")
+            let ports = merged.json?["spec"]?["containers"]?[0]?["ports"]?.arrayValue ?? []
+            #expect(ports.count == 2)
+            let fields = Self.managers(merged.json)["a/Apply"]?["f:spec"]?["f:containers"]?[#"k:{"name":"c"}"#]?["f:ports"]
+            #expect(fields?[#"k:{"containerPort":80,"protocol":"TCP"}"#] != nil, "\(String(describing: fields))")
+        }
+    }
+
     @Test func applyToStatusSubresource() async throws {
         try await withHarness { harness in
             let path = "/apis/apps/v1/namespaces/default/deployments/web"

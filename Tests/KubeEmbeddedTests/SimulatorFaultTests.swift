@@ -69,6 +69,16 @@ struct SimulatorFaultTests {
                 spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
                 """
             #expect(try await harness.kubectl(["apply", "-f", "-"], stdin: pvc).status == 0)
+            let service = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: front, namespace: default}
+                spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+                """
+            #expect(try await harness.kubectl(["apply", "-f", "-"], stdin: service).status == 0)
+            let address = try await harness.kubectl(["wait", "--for=jsonpath={.status.loadBalancer.ingress[0].ip}=127.0.0.1",
+                                                     "service/front", "--timeout=20s"])
+            #expect(address.status == 0, "\(address.stderr)")
             let bound = try await harness.kubectl(["wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data", "--timeout=20s"])
             #expect(bound.status == 0, "\(bound.stderr)")
         }

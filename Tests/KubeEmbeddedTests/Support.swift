@@ -167,6 +167,26 @@ final class Harness: Sendable {
         return Response(status: status, body: String(decoding: sink.body, as: UTF8.self), headers: sink.headers)
     }
 
+    /// Opens a watch whose client stops reading after the first bytes (libcurl pause) until `seconds` pass.
+    func stalledWatch(_ path: String, seconds: Int) throws {
+        guard let handle = curl_easy_init() else { throw HarnessError.curl("init") }
+        defer { curl_easy_cleanup(handle) }
+        _ = CCurl_easy_setopt_string(handle, CURLOPT_URL, server.url + path)
+        _ = CCurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)
+        _ = CCurl_easy_setopt_long(handle, CURLOPT_TIMEOUT, seconds)
+        _ = CCurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = CCurl_easy_setopt_long(handle, CURLOPT_BUFFERSIZE, 1024)
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        list = curl_slist_append(list, "Authorization: Bearer \(server.adminToken)")
+        defer { curl_slist_free_all(list) }
+        _ = CCurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+        let pause: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { _, _, _, _ in
+            0x1000_0001  // CURL_WRITEFUNC_PAUSE
+        }
+        _ = CCurl_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION, pause)
+        _ = curl_easy_perform(handle)
+    }
+
     /// Watch events of a bounded watch (`timeoutSeconds` must be in the path's query).
     func watchEvents(_ path: String, token: String? = nil) async throws -> [JSONValue] {
         let response = try await request("GET", path, token: token, timeout: 30)

@@ -84,15 +84,53 @@ struct WatchTests {
             let list = try #require(try await harness.request("GET", Self.base).json)
             let version = try #require(list["metadata"]?["resourceVersion"]?.stringValue)
             let watcher = Task {
-                try await harness.watchEvents(Self.base + "?watch=true&resourceVersion=\(version)&timeoutSeconds=3")
+                try await harness.watchEvents(Self.base + "?watch=true&resourceVersion=\(version)&timeoutSeconds=60")
             }
             // Wait (bounded) until the watcher is registered, then write.
             for _ in 0..<300 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == 1)
             _ = try await Self.create(harness, "live")
+            harness.server.dropWatchStreams()
             let events = try await watcher.value
             #expect(events.map { $0["type"] } == ["ADDED"])
             #expect(events.first?["object"]?["metadata"]?["name"] == "live")
+        }
+    }
+
+    @Test func tooLargeResourceVersionAndWatchList() async throws {
+        try await withHarness { harness in
+            _ = try await Self.create(harness, "a")
+            let future = try await harness.watchEvents(Self.base + "?watch=true&resourceVersion=999999&timeoutSeconds=5")
+            #expect(future.count == 1)
+            #expect(future.first?["type"] == "ERROR")
+            #expect(future.first?["object"]?["code"] == 504)
+            #expect(future.first?["object"]?["details"]?["causes"]?[0]?["reason"] == "ResourceVersionTooLarge")
+            let list = try await harness.watchEvents(
+                Self.base + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1")
+            #expect(list.map { $0["type"] } == ["ADDED", "BOOKMARK"])
+            #expect(list.last?["object"]?["metadata"]?["annotations"]?["k8s.io/initial-events-end"] == "true")
+        }
+    }
+
+    @Test func slowWatchersAreDropped() async throws {
+        var options = EmbeddedAPIServer.Options.quiet
+        options.watchBufferLimit = 8
+        try await withHarness(options: options) { harness in
+            _ = try await Self.create(harness, "big")
+            let stalled = Task { try await onThread { try harness.stalledWatch(Self.base + "?watch=true", seconds: 30) } }
+            for _ in 0..<500 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(harness.server.activeWatchCount == 1)
+            let payload = String(repeating: "x", count: 512 * 1024)
+            var updates = 0
+            while harness.server.activeWatchCount > 0, updates < 200 {
+                let body = #"{"data":{"v":"\#(updates)-\#(payload)"}}"#
+                #expect(try await harness.request("PATCH", Self.base + "/big", body: body,
+                                                  contentType: "application/merge-patch+json").status == 200)
+                updates += 1
+            }
+            #expect(harness.server.activeWatchCount == 0, "the stalled watcher was dropped after \(updates) updates")
+            #expect(updates < 200)
+            stalled.cancel()
         }
     }
 

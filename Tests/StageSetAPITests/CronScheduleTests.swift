@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 import StageSetAPI
 import Testing
@@ -68,5 +69,38 @@ struct CronScheduleTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+}
+
+struct CronNextActivationTests {
+    static func date(_ text: String) throws -> Date {
+        try Date(timeIntervalSince1970: Double(Timestamp(parsing: text).seconds))
+    }
+
+    @Test(arguments: [
+        ("0 9 * * MON-FRI", "Europe/Berlin", "2025-01-03T10:00:00Z", "2025-01-06T08:00:00Z"),
+        ("*/15 * * * *", "UTC", "2025-01-01T10:07:30Z", "2025-01-01T10:15:00Z"),
+        ("*/15 * * * *", "UTC", "2025-01-01T10:15:00Z", "2025-01-01T10:30:00Z"),
+        ("0 0 13 * FRI", "UTC", "2025-01-01T00:00:00Z", "2025-01-03T00:00:00Z"),
+        ("0 0 13 * FRI", "UTC", "2025-01-10T00:00:00Z", "2025-01-13T00:00:00Z"),
+        ("30 2 * * *", "Europe/Berlin", "2025-03-29T12:00:00Z", "2025-03-31T00:30:00Z"),
+        ("@monthly", "America/New_York", "2025-01-15T00:00:00Z", "2025-02-01T05:00:00Z"),
+        ("0 0 29 2 *", "UTC", "2025-01-01T00:00:00Z", "2028-02-29T00:00:00Z"),
+    ])
+    func nextActivation(_ spec: String, _ zone: String, _ after: String, _ expected: String) throws {
+        let schedule = try CronSchedule(parsing: spec)
+        let timeZone = try #require(TimeZone(identifier: zone))
+        #expect(schedule.next(after: try Self.date(after), in: timeZone) == (try Self.date(expected)))
+    }
+
+    @Test func impossibleScheduleHasNoActivation() throws {
+        let schedule = try CronSchedule(parsing: "0 0 30 2 *")
+        #expect(schedule.next(after: try Self.date("2025-01-01T00:00:00Z"), in: .gmt) == nil)
+    }
+
+    @Test func everyCountsFromTheGivenInstant() throws {
+        let schedule = try CronSchedule(parsing: "@every 90m")
+        let start = try Self.date("2025-01-01T00:00:00Z")
+        #expect(schedule.next(after: start, in: .gmt) == start.addingTimeInterval(5400))
     }
 }

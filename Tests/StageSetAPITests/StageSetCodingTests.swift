@@ -60,6 +60,18 @@ struct StageSetCodingTests {
         #expect(try JSONValueEncoder().encode(stageSet) == expected)
     }
 
+    /// decode → default → encode of a StageSet that leaves every defaultable field unset.
+    @Test func sparseStageSetDefaultsMatchGolden() throws {
+        let sparse = try Fixtures.json("stageset-sparse.json")
+        let stageSet = try JSONValueDecoder().decode(StageSet.self, from: sparse)
+        #expect(stageSet.validate().isEmpty)
+        let defaulted = stageSet.defaulted()
+        #expect(try JSONValueEncoder().encode(defaulted) == Fixtures.json("stageset-sparse-defaulted.json"))
+        #expect(defaulted.validate().isEmpty)
+        // Defaulting is idempotent.
+        #expect(defaulted.defaulted() == defaulted)
+    }
+
     @Test func fullStageSetDefaultsFillEveryGap() throws {
         let stageSet = try JSONValueDecoder().decode(StageSet.self, from: Fixtures.json("stageset-full.json")).defaulted()
         let spec = stageSet.spec

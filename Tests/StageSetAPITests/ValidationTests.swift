@@ -62,6 +62,39 @@ struct ValidationTests {
         ])
     }
 
+    @Test func decodeErrorsAreCollectedTogether() {
+        let errors = validate([
+            "onTimeout": "Wait", "windowScope": "Some", "bogus": 1,
+            "stages": [
+                stage("a", ["timeout": "soon", "actions": ["pre": [action("x", ["scope": "Forever", "retries": "x", "wait": ["duration": "1s"]])]]]),
+                stage("b", ["prune": "yes", "sourceRef": ["name": "s", "kind": 5]]),
+            ],
+        ])
+        #expect(errors == [
+            "spec.bogus: Unknown field",
+            "spec.onTimeout: Unsupported value: \"Wait\": supported values: \"Hold\", \"Rollback\"",
+            "spec.windowScope: Unsupported value: \"Some\": supported values: \"Updates\", \"All\"",
+            "spec.stages[0].timeout: Invalid value: time: invalid duration \"soon\"",
+            "spec.stages[0].actions.pre[0].scope: Unsupported value: \"Forever\": supported values: \"Revision\", \"Version\", \"Lifetime\"",
+            "spec.stages[0].actions.pre[0].retries: Invalid value: expected integer, got string",
+            "spec.stages[1].sourceRef.kind: Invalid value: expected string, got integer",
+            "spec.stages[1].prune: Invalid value: expected boolean, got string",
+        ])
+    }
+
+    @Test func aRequiredMemberFailureDropsItsOptionalAncestor() {
+        // The bad action lacks its required name; `actions` is the nearest optional ancestor,
+        // so it is dropped with one error and the sibling stage is still checked.
+        let errors = validate(["stages": [
+            stage("a", ["actions": ["pre": [["wait": ["duration": "1s"], "whatever": true]]]]),
+            stage("b", ["onTimeout": "Never"]),
+        ]])
+        #expect(errors == [
+            "spec.stages[0].actions.pre[0].name: Required value",
+            "spec.stages[1].onTimeout: Unsupported value: \"Never\": supported values: \"Hold\", \"Rollback\"",
+        ])
+    }
+
     static let cases: [ValidationCase] = [
         // Stages (API-17, API-28, WHK-03, WHK-10, WHK-25).
         .init(name: "stages MinItems", spec: ["stages": []], errors: ["spec.stages: Required value: must have at least 1 item"]),
@@ -138,6 +171,12 @@ struct ValidationTests {
         .init(name: "patch selector not empty",
               spec: ["stages": [stage("a", ["actions": ["pre": [action("x", ["patch": ["target": ["kind": "Deployment", "selector": [:]], "type": "json6902", "patch": "[]"]])]]])]],
               errors: ["spec.stages[0].actions.pre[0].patch.target.selector: Required value: selector must not be empty"]),
+        .init(name: "patch selector invalid operator",
+              spec: ["stages": [stage("a", ["actions": ["pre": [action("x", ["patch": ["target": ["kind": "PersistentVolumeClaim", "selector": ["matchExpressions": [["key": "app", "operator": "Near", "values": ["a"]]]]], "patch": "{}"]])]]])]],
+              errors: ["spec.stages[0].actions.pre[0].patch.target.selector.matchExpressions[0].operator: Unsupported value: \"Near\": supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\""]),
+        .init(name: "patch selector invalid label key",
+              spec: ["stages": [stage("a", ["actions": ["pre": [action("x", ["patch": ["target": ["kind": "PersistentVolumeClaim", "selector": ["matchLabels": ["bad key": "v"]]], "patch": "{}"]])]]])]],
+              errors: ["spec.stages[0].actions.pre[0].patch.target.selector: key: Invalid value: \"bad key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"]),
         .init(name: "patch type enum",
               spec: ["stages": [stage("a", ["actions": ["pre": [action("x", ["patch": ["target": ["kind": "Deployment", "name": "d"], "type": "strategic", "patch": "{}"]])]]])]],
               errors: ["spec.stages[0].actions.pre[0].patch.type: Unsupported value: \"strategic\": supported values: \"merge\", \"json6902\""]),
@@ -211,7 +250,7 @@ struct ValidationTests {
               spec: ["stages": [stage("a", ["promotion": ["eventGate": ["onFailure": "Hold", "checks": [
                   ["name": "e", "selector": ["matchExpressions": [["key": "app", "operator": "In"]]], "reasons": []],
               ]]]])]],
-              errors: ["spec.stages[0].promotion.eventGate.checks[0].selector.matchExpressions[0].values: Required value: must be specified when operator is In or NotIn",
+              errors: ["spec.stages[0].promotion.eventGate.checks[0].selector: values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty",
                        "spec.stages[0].promotion.eventGate.checks[0].reasons: Required value: must have at least 1 item"]),
         .init(name: "gates need checks", spec: ["stages": [stage("a", ["promotion": ["restartGate": ["checks": []], "eventGate": ["checks": []]]])]],
               errors: ["spec.stages[0].promotion.restartGate.checks: Required value: must have at least 1 item",
@@ -311,7 +350,48 @@ struct ValidationTests {
               errors: ["spec.updateWindows[0].to: Invalid value: \"2025-01-01T00:00:00Z\": must be after from",
                        "spec.updateWindows[1].to: Required value: an absolute window needs to"]),
         .init(name: "window timestamp format", spec: ["updateWindows": [["type": "Deny", "from": "tomorrow"]], "stages": [stage("a")]],
-              errors: ["spec.updateWindows[0].from: Invalid value: \"tomorrow\": must be an RFC 3339 timestamp"]),
+              errors: ["spec.updateWindows[0].from: Invalid value: parsing time \"tomorrow\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"tomorrow\" as \"2006\""]),
+        .init(name: "migrationsSourceRef needs version and a valid source",
+              spec: ["migrationsSourceRef": ["sourceRef": ["kind": "Ladder", "name": "m"], "path": "../up"], "stages": [stage("a")]],
+              errors: ["spec.migrationsSourceRef: Forbidden: requires spec.version",
+                       "spec.migrationsSourceRef.sourceRef.apiVersion: Required value: apiVersion is required for producer kind \"Ladder\"",
+                       "spec.migrationsSourceRef.path: Invalid value: \"../up\": must not escape the artifact root"]),
+        .init(name: "version fromObject fields",
+              spec: ["version": ["fromObject": ["stage": "zz", "kind": "", "name": ""]], "stages": [stage("a")]],
+              errors: ["spec.version.fromObject.kind: Required value",
+                       "spec.version.fromObject.name: Required value",
+                       "spec.version.fromObject.stage: Invalid value: \"zz\": must name a stage of spec.stages"]),
+        .init(name: "prometheus address must be a URL",
+              spec: ["errorBudget": ["source": ["prometheus": ["address": "prometheus:9090", "query": "up"]], "freezeThreshold": "0", "interval": "-1s"], "stages": [stage("a")]],
+              errors: ["spec.errorBudget.source.prometheus.address: Invalid value: \"prometheus:9090\": must be an absolute http or https URL",
+                       "spec.errorBudget.interval: Invalid value: \"-1s\": must be greater than zero"]),
+        .init(name: "http headersFrom entries",
+              spec: ["stages": [stage("a", ["actions": ["pre": [action("x", ["http": ["url": "https://h.example", "headersFrom": [["name": "", "key": "X-Token"]]]])]]])]],
+              errors: ["spec.stages[0].actions.pre[0].http.headersFrom[0].name: Required value"]),
+        .init(name: "retries negative", spec: ["stages": [stage("a", ["actions": ["pre": [action("x", ["retries": -1, "wait": ["duration": "1s"]])]]])]],
+              errors: ["spec.stages[0].actions.pre[0].retries: Invalid value: -1: must be between 0 and 100, inclusive"]),
+        .init(name: "stage onTimeout enum", spec: ["stages": [stage("a", ["onTimeout": "Fail"])]],
+              errors: ["spec.stages[0].onTimeout: Unsupported value: \"Fail\": supported values: \"Hold\", \"Rollback\""]),
+        .init(name: "promotion durations and reasons",
+              spec: ["stages": [stage("a", ["promotion": [
+                  "soak": "10m",
+                  "analysis": ["interval": "0s", "checks": [["name": "c", "source": prometheus, "threshold": ["max": "1e-3"]]]],
+                  "fastTrack": ["source": prometheus, "max": "1", "after": "-5m"],
+                  "eventGate": ["checks": [["name": "e", "selector": selector, "reasons": ["", "OOMKilling"], "maxEvents": -2]]],
+              ]])]],
+              errors: ["spec.stages[0].promotion.analysis.interval: Invalid value: \"0s\": must be greater than zero",
+                       "spec.stages[0].promotion.fastTrack.after: Invalid value: \"-5m0s\": must not be negative",
+                       "spec.stages[0].promotion.eventGate.checks[0].reasons[0]: Required value",
+                       "spec.stages[0].promotion.eventGate.checks[0].maxEvents: Invalid value: -2: must be greater than or equal to 0"]),
+        .init(name: "restart gate names unique and onFailure enum",
+              spec: ["stages": [stage("a", ["promotion": ["restartGate": ["checks": [
+                  ["name": "r", "selector": selector], ["name": "r", "selector": selector, "onFailure": "Hold"],
+              ]]]])]],
+              errors: ["spec.stages[0].promotion.restartGate.checks[1].name: Duplicate value: \"r\""]),
+        .init(name: "ready check expr needs kind",
+              spec: ["stages": [stage("a", ["readyChecks": ["exprs": [["apiVersion": "", "kind": "", "current": "true"]]]])]],
+              errors: ["spec.stages[0].readyChecks.exprs[0].apiVersion: Required value",
+                       "spec.stages[0].readyChecks.exprs[0].kind: Required value"]),
         // Decoding and strictness.
         .init(name: "unknown fields", spec: ["stages": [stage("a", ["prue": false])], "intervall": "1m"],
               errors: ["spec.intervall: Unknown field", "spec.stages[0].prue: Unknown field"]),
@@ -346,6 +426,26 @@ struct ValidationTests {
             "apiVersion: Unsupported value: \"stages.metio.wtf/v2\": supported values: \"stages.metio.wtf/v1\"",
             "kind: Unsupported value: \"StageSets\": supported values: \"StageSet\"",
         ])
+    }
+
+    @Test func updatesChangingOnlySuspendSkipValidation() {
+        let old = StageSet(metadata: ObjectMeta(name: "s"), spec: StageSetSpec(stages: [Stage(name: "A", sourceRef: SourceReference(name: "x"))]))
+        var suspended = old
+        suspended.spec.suspend = true
+        suspended.metadata.annotations = ["note": "x"]
+        #expect(!StageSetValidator.needsValidation(old: old, new: suspended))
+        var edited = suspended
+        edited.spec.stages[0].path = "./other"
+        #expect(StageSetValidator.needsValidation(old: old, new: edited))
+        #expect(Action(name: "a", operation: .wait(WaitAction(duration: .seconds(1)))).effectiveScope == .revision)
+        var stage = Stage(name: "a", sourceRef: SourceReference(name: "s"))
+        #expect(stage.effectiveConflictDefault == .fail)
+        stage.force = true
+        #expect(stage.effectiveConflictDefault == .recreate)
+        stage.conflictPolicy = ConflictPolicy(default: .fail)
+        #expect(stage.effectiveConflictDefault == .recreate)
+        stage.conflictPolicy = ConflictPolicy(default: .keepExisting)
+        #expect(stage.effectiveConflictDefault == .keepExisting)
     }
 
     @Test func validatorUsesInjectedCELCheck() throws {
