@@ -143,7 +143,7 @@ public final class KubeClient: KubernetesClient {
         let path = try APIPath.path(for: mapping, namespace: mapping.namespaced ? namespace : nil, name: nil)
         // A server-side timeout bounds the stream; the client gives up a minute later (a dead peer).
         let response = try await executor.stream(
-            path: path, query: options.queryItems, timeout: options.timeoutSeconds.map { .seconds($0 + 60) },
+            path: path, query: options.queryItems, timeout: options.timeoutSeconds.map { .seconds(min(max($0, 0), 1 << 40) + 60) },
             credentials: credentials, impersonation: impersonation)
         let (events, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
         let executor = executor

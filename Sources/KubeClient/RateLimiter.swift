@@ -26,7 +26,7 @@ public struct TokenBucket: Sendable, Hashable {
         if last == nil || now > (last ?? .zero) { last = now }
         tokens -= 1
         guard tokens < 0 else { return .zero }
-        return .nanoseconds(Int64((-tokens / qps) * 1e9))
+        return .nanoseconds(Int64(min(-tokens / qps, 1e9) * 1e9))
     }
 }
 

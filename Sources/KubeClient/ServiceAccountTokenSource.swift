@@ -34,8 +34,10 @@ public final class ServiceAccountTokenSource: Sendable, Hashable {
         if !forceRefresh, let cached = cache.withLock({ $0 }), now < cached.renewAt { return cached.token }
         let minted = try await minter.requestToken(
             serviceAccount: name, namespace: namespace, audiences: audiences, expirationSeconds: expirationSeconds)
-        let lifetime = minted.expirationTimestamp.map { $0.seconds - now.seconds } ?? expirationSeconds
-        let renewAt = Timestamp(seconds: now.seconds + max(0, lifetime * 4 / 5))
+        // The server's expiry, clamped to a sane range (a hostile timestamp must not overflow).
+        let reported = minted.expirationTimestamp.map { $0.seconds.subtractingReportingOverflow(now.seconds) }
+        let lifetime = reported.flatMap { $0.overflow ? nil : $0.partialValue } ?? expirationSeconds
+        let renewAt = Timestamp(seconds: now.seconds + min(max(0, lifetime), 366 * 86_400) / 5 * 4)
         cache.withLock { $0 = (minted.token, renewAt) }
         mints.withLock { $0 += 1 }
         return minted.token

@@ -57,6 +57,14 @@ struct BackoffTests {
         #expect(bucket.reserve(now: .seconds(5)) == .seconds(1))
     }
 
+    @Test func absurdRatesDoNotTrap() {
+        var slow = TokenBucket(qps: 1e-300, burst: 1)
+        #expect(slow.reserve(now: .zero) == .zero)
+        #expect(slow.reserve(now: .zero) == .seconds(1_000_000_000))
+        let policy = RetryPolicy(initialDelay: .seconds(1), factor: 1e300, maxDelay: .seconds(Int64.max / 2))
+        #expect(policy.delay(forRetry: 1_000_000, random: 1) > .zero)
+    }
+
     @Test func disabledLimiter() {
         var bucket = TokenBucket(qps: 0, burst: 1)
         #expect((0..<100).allSatisfy { _ in bucket.reserve(now: .zero) == .zero })
