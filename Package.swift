@@ -20,13 +20,21 @@ let package = Package(
         .library(name: "StageSetAPI", targets: ["StageSetAPI"]),
         .library(name: "CRDGenerator", targets: ["CRDGenerator"]),
         .library(name: "StageSetCLI", targets: ["StageSetCLI"]),
+        .library(name: "Curl", targets: ["Curl"]),
+        .library(name: "KubeAPI", targets: ["KubeAPI"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "Render", targets: ["Render"]),
+        .library(name: "KubeEmbedded", targets: ["KubeEmbedded"]),
         .plugin(name: "GenerateCRDs", targets: ["GenerateCRDs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/mxcl/Version", from: "2.2.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C band: modulemap + shim.h only.
@@ -37,6 +45,7 @@ let package = Package(
 
         // Wrappers: the only modules that import C.
         .target(name: "YAML", dependencies: ["CYAML", "KubeModel"], swiftSettings: swiftSettings),
+        .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
 
         // Model band.
         .target(
@@ -58,10 +67,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Client band: the KubernetesClient protocol (no I/O) and the live client over Curl.
+        .target(name: "KubeAPI", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+        .target(name: "KubeClient", dependencies: ["KubeAPI", "Curl", "KubeModel", "YAML"], swiftSettings: swiftSettings),
+
         // Engines.
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
         // Render: kustomize-compatible build, stage patches and postBuild substitution.
         .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI"], swiftSettings: swiftSettings),
+
+        // Embedded Kubernetes-API-compatible server for end-to-end tests and the no-cluster default.
+        .target(
+            name: "KubeEmbedded",
+            dependencies: [
+                "KubeModel", "YAML",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // Generators: our controller-gen, as a library, a thin executable and a command plugin.
         .target(name: "CRDGenerator", dependencies: ["StageSetAPI", "KubeModel", "YAML"], swiftSettings: swiftSettings),
@@ -110,9 +140,24 @@ let package = Package(
         .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML", "CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: ["KubeClient", "KubeAPI", "Curl", "KubeModel", "YAML", "KubeEmbedded"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RenderTests", dependencies: ["Render", "KubeModel", "YAML", "StageSetAPI", "StageSetCLI"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeEmbeddedTests",
+            dependencies: [
+                "KubeEmbedded", "KubeModel", "YAML", "CCurl",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

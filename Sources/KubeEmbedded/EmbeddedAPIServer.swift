@@ -1,0 +1,169 @@
+import Foundation
+import KubeModel
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// An in-process, Kubernetes-API-compatible HTTPS server on loopback, for end-to-end tests and the
+/// controller's no-cluster default. kubectl v1.32 and our KubeClient can drive it.
+///
+/// Semantics follow `kube-api-server.md`: discovery, OpenAPI v3 stubs, CRUD with a global
+/// resourceVersion, watch, patches, server-side apply, finalizers and GC, CRDs, RBAC, impersonation
+/// and TokenRequest.
+public final class EmbeddedAPIServer: Sendable {
+    /// Tunables.
+    public struct Options: Sendable {
+        /// Events kept for watch resumption; older resourceVersions get 410 Expired.
+        public var watchHistoryLimit: Int = 1_000
+        /// Watch events that may wait for a slow client before its stream is dropped.
+        public var watchBufferLimit: Int = 1_000
+        /// Largest accepted request body (413 beyond), as kube-apiserver's 3 MiB.
+        public var maxBodyBytes: Int = 3 * 1024 * 1024
+        /// The admin bearer token; random when nil.
+        public var adminToken: String? = nil
+        /// The workload simulator (on by default, no delay).
+        public var simulator = WorkloadSimulator()
+        /// Injected faults (none by default).
+        public var faults = FaultInjection.none
+        /// When set, objects are saved to `<dataDirectory>/state.json` after every change and loaded at start-up.
+        public var dataDirectory: String? = nil
+
+        /// The defaults: simulator on, no faults, memory only, random admin token.
+        public init() {}
+    }
+
+    /// The bearer token of the `kubernetes-admin` identity (group `system:masters`).
+    public let adminToken: String
+    /// PEM of the CA that signed the serving certificate.
+    public let caCertificatePEM: String
+
+    let core: ServerCore
+    private let certificates: ServingCertificates
+    private let watchBufferLimit: Int
+    private let state = NIOLockedValueBox<(channel: (any Channel)?, children: [ObjectIdentifier: any Channel])>((nil, [:]))
+
+    /// Generates the CA and serving certificate; call ``start(host:port:)`` to listen.
+    public init(options: Options = Options()) throws {
+        let token = options.adminToken ?? Random.token()
+        adminToken = token
+        certificates = try ServingCertificates.generate()
+        caCertificatePEM = certificates.caPEM
+        core = ServerCore(adminToken: token, historyLimit: options.watchHistoryLimit, maxBodyBytes: options.maxBodyBytes)
+        watchBufferLimit = max(1, options.watchBufferLimit)
+        core.simulator = options.simulator
+        core.faults = options.faults
+        if let directory = options.dataDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try core.lock.withLock { try core.load(from: directory) }
+        }
+    }
+
+    /// Binds and starts serving HTTPS on `host:port` (0 picks an ephemeral port).
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws {
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificates.certificatePEM.utf8), format: .pem))],
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificates.privateKeyPEM.utf8), format: .pem)))
+        let sslContext = try NIOSSLContext(configuration: configuration)
+        let core = self.core
+        let state = self.state
+        let watchBufferLimit = self.watchBufferLimit
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                let id = ObjectIdentifier(channel)
+                state.withLockedValue { $0.children[id] = channel }
+                channel.closeFuture.whenComplete { _ in state.withLockedValue { _ = $0.children.removeValue(forKey: id) } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(core: core, watchBufferLimit: watchBufferLimit))
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: port).get()
+        state.withLockedValue { $0.channel = channel }
+    }
+
+    /// The bound port (0 before ``start(host:port:)``).
+    public var port: Int { state.withLockedValue { $0.channel?.localAddress?.port ?? 0 } }
+
+    /// `https://127.0.0.1:<port>`.
+    public var url: String {
+        let host = state.withLockedValue { $0.channel?.localAddress?.ipAddress ?? "127.0.0.1" }
+        return "https://\(host):\(port)"
+    }
+
+    /// A kubeconfig for the admin identity (CA data embedded, namespace `default`).
+    public func kubeconfig(token: String? = nil) -> String {
+        let ca = Data(caCertificatePEM.utf8).base64EncodedString()
+        return """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: embedded
+              cluster:
+                server: \(url)
+                certificate-authority-data: \(ca)
+            contexts:
+            - name: embedded
+              context:
+                cluster: embedded
+                user: embedded-admin
+                namespace: default
+            current-context: embedded
+            users:
+            - name: embedded-admin
+              user:
+                token: \(token ?? adminToken)
+
+            """
+    }
+
+    /// Writes ``kubeconfig(token:)`` to `path` (mode 0600).
+    public func writeKubeconfig(to path: String, token: String? = nil) throws {
+        let data = Data(kubeconfig(token: token).utf8)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    /// Forgets the watch history so that every older resourceVersion is answered with 410 Expired.
+    public func compactWatchHistory() {
+        core.lock.withLock { core.store.compact() }
+    }
+
+    /// The number of open watch streams (for tests of watcher clean-up).
+    public var activeWatchCount: Int { core.lock.withLock { core.store.watcherCount } }
+
+    /// The current global resourceVersion.
+    public var currentResourceVersion: String { core.lock.withLock { String(core.store.revision) } }
+
+    /// Changes the workload simulator's settings.
+    public func setSimulator(_ simulator: WorkloadSimulator) {
+        core.lock.withLock { core.simulator = simulator }
+    }
+
+    /// Changes the injected faults.
+    public func setFaults(_ faults: FaultInjection) {
+        core.lock.withLock { core.faults = faults }
+    }
+
+    /// Ends every open watch stream, as a dropped connection or an apiserver restart would.
+    public func dropWatchStreams() {
+        core.lock.withLock { core.store.endWatchers() }
+    }
+
+    /// Ends all watch streams and closes the listener and every connection.
+    public func shutdown() async throws {
+        core.lock.withLock { core.store.endWatchers() }
+        let (listener, children) = state.withLockedValue { value in
+            let result = (value.channel, Array(value.children.values))
+            value.channel = nil
+            return result
+        }
+        try? await listener?.close().get()
+        for child in children { try? await child.close().get() }
+    }
+}

@@ -1,0 +1,183 @@
+import KubeModel
+
+extension ServerCore {
+    /// A watch request (spec §4.3): returns a streaming response whose start registers the watcher.
+    func watch(_ context: RequestContext) throws(APIError) -> APIResponse {
+        let (labels, fields) = try selectors(context)
+        let requested = context.request.query("resourceVersion") ?? ""
+        let bookmarks = context.request.query("allowWatchBookmarks") == "true"
+        var requestedTimeout: Int64? = nil
+        if let text = context.request.query("timeoutSeconds") {
+            guard let value = Int64(text), value >= 0 else { throw APIError.badRequest("invalid timeoutSeconds: \(text)") }
+            requestedTimeout = value
+        }
+        let timeout = requestedTimeout
+        let sendInitialEvents = context.request.query("sendInitialEvents") == "true"
+        if sendInitialEvents, !bookmarks {
+            throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "",
+                                   [.forbidden("allowWatchBookmarks", "allowWatchBookmarks must be set to true when sendInitialEvents is set")])
+        }
+        let sinceRevision: Int64?
+        if requested.isEmpty || requested == "0" || sendInitialEvents {
+            sinceRevision = nil
+        } else {
+            guard let value = Int64(requested) else {
+                throw APIError.badRequest("invalid resource version \"\(requested)\"")
+            }
+            sinceRevision = value
+        }
+        let resource = context.resource
+        let version = context.info.version
+        let table = wantsTable(context.request)
+        let namespace = resource.namespaced ? context.info.namespace : ""
+        let render: @Sendable (JSONObject) -> JSONValue = { [resource] object in
+            var converted = object
+            converted["apiVersion"] = .string(resource.apiVersion(version))
+            converted["kind"] = .string(resource.kind)
+            if table { return Table.render([converted], resource: resource, version: version, metadata: [:]) }
+            return .object(converted)
+        }
+        let headers = [("Content-Type", "application/json")]
+        return .watch(headers: headers) { [self] sink in
+            self.lock.withLock {
+                let watcher = Watcher(id: store.makeWatcherID(), resourceID: resource.id, namespace: namespace,
+                                      labels: labels, fields: fields, render: render, sink: sink)
+                if let since = sinceRevision {
+                    if since > store.revision {
+                        var error = APIError(code: 504, reason: "Timeout",
+                                             message: "Too large resource version: \(since), current: \(store.revision)")
+                        error.details = ["causes": [["reason": "ResourceVersionTooLarge", "message": "Too large resource version"]]]
+                        _ = sink(.event(type: "ERROR", object: error.status))
+                        _ = sink(.end)
+                        return WatchHandle(timeoutSeconds: nil, cancel: {})
+                    }
+                    if since < store.oldestResumable {
+                        let error = APIError.expired("too old resource version: \(since) (\(store.oldestResumable))")
+                        _ = sink(.event(type: "ERROR", object: error.status))
+                        _ = sink(.end)
+                        return WatchHandle(timeoutSeconds: nil, cancel: {})
+                    }
+                    for event in store.history where event.revision > since && event.resourceID == resource.id {
+                        if !watcher.deliver(event) { return WatchHandle(timeoutSeconds: nil, cancel: {}) }
+                    }
+                } else {
+                    for object in store.list(resource.id, namespace: namespace) where watcher.matches(object) {
+                        if !sink(.event(type: "ADDED", object: render(object))) {
+                            return WatchHandle(timeoutSeconds: nil, cancel: {})
+                        }
+                    }
+                }
+                if bookmarks {
+                    var metadata: JSONObject = ["resourceVersion": .string(String(store.revision))]
+                    if sendInitialEvents { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
+                    let bookmark: JSONValue = [
+                        "kind": .string(resource.kind), "apiVersion": .string(resource.apiVersion(version)),
+                        "metadata": .object(metadata),
+                    ]
+                    _ = sink(.event(type: "BOOKMARK", object: bookmark))
+                }
+                store.addWatcher(watcher)
+                let id = watcher.id
+                return WatchHandle(timeoutSeconds: timeout, cancel: { [self] in
+                    self.lock.withLock { self.store.removeWatcher(id: id) }
+                })
+            }
+        }
+    }
+}
+
+/// `meta.k8s.io/v1` Table rendering for kubectl (spec §11.4).
+enum Table {
+    static func render(_ objects: [JSONObject], resource: ResourceInfo, version: String, metadata: JSONValue) -> JSONValue {
+        var columns: [JSONValue] = [[
+            "name": "Name", "type": "string", "format": "name",
+            "description": "Name must be unique within a namespace.", "priority": 0,
+        ]]
+        let printer = resource.printerColumns[version] ?? []
+        for column in printer {
+            columns.append([
+                "name": column["name"] ?? "", "type": column["type"] ?? "string", "format": column["format"] ?? "",
+                "description": column["description"] ?? "", "priority": column["priority"] ?? 0,
+            ])
+        }
+        let hasAge = printer.contains { $0["jsonPath"]?.stringValue == ".metadata.creationTimestamp" }
+        if !hasAge {
+            columns.append(["name": "Age", "type": "date", "format": "", "description": "", "priority": 0])
+        }
+        let rows: [JSONValue] = objects.map { object in
+            var cells: [JSONValue] = [object["metadata"]?["name"] ?? ""]
+            for column in printer {
+                let path = (column["jsonPath"]?.stringValue ?? "").split(separator: ".").map(String.init)
+                cells.append(Self.cell(JSONValue.object(object), path))
+            }
+            if !hasAge { cells.append(object["metadata"]?["creationTimestamp"] ?? nil) }
+            var meta = object["metadata"]?.objectValue ?? [:]
+            meta["managedFields"] = nil
+            return ["cells": .array(cells),
+                    "object": ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": .object(meta)]]
+        }
+        return ["kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": metadata,
+                "columnDefinitions": .array(columns), "rows": .array(rows)]
+    }
+
+    /// Evaluates the simple JSONPath forms CRDs use: `.a.b`, `.a[0].b`, `.a[?(@.type=="Ready")].status`.
+    static func cell(_ root: JSONValue, _ steps: [String]) -> JSONValue {
+        var current: JSONValue? = root
+        for step in steps {
+            guard let value = current else { return nil }
+            var name = Substring(step)
+            var filter: Substring? = nil
+            if let open = step.firstIndex(of: "[") {
+                name = step[..<open]
+                filter = step[step.index(after: open)...].dropLast()
+            }
+            current = name.isEmpty ? value : value[String(name)]
+            guard let filter else { continue }
+            guard case .array(let elements)? = current else { return nil }
+            if let index = Int(filter) {
+                current = index < elements.count && index >= 0 ? elements[index] : nil
+            } else if filter.hasPrefix("?(@."), filter.hasSuffix(")") {
+                let expression = filter.dropFirst(4).dropLast()
+                let parts = expression.splitOn("==")
+                guard parts.count == 2 else { return nil }
+                let wanted = parts[1].trimmingSpaces.trimming("\"'")
+                current = elements.first { $0[parts[0].trimmingSpaces]?.scalarText == wanted }
+            } else {
+                return nil
+            }
+        }
+        return current ?? nil
+    }
+}
+
+extension JSONValue {
+    var scalarText: String? {
+        switch self {
+        case .string(let text): text
+        case .int(let value): String(value)
+        case .double(let value): String(value)
+        case .bool(let value): String(value)
+        default: nil
+        }
+    }
+}
+
+extension StringProtocol {
+    func splitOn(_ separator: String) -> [String] {
+        var parts: [String] = []
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: separator) {
+            parts.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
+
+    func trimming(_ set: String) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
