@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/mxcl/Version", from: "2.2.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C band: modulemap + shim.h only.
@@ -36,6 +37,8 @@ let package = Package(
 
         // Wrappers: the only modules that import C.
         .target(name: "YAML", dependencies: ["CYAML", "KubeModel"], swiftSettings: swiftSettings),
+        .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "GPGME", dependencies: ["CGPGME"], swiftSettings: swiftSettings),
 
         // Model band.
         .target(
@@ -57,7 +60,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Plugin protocols and the registry.
+        .target(name: "StageSetCore", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+
         // Engines.
+        // SOPS: the document engine plus the age and AWS KMS decryptors; PGP lives apart (the GPGME importer).
+        .target(
+            name: "StageSetDecryptors",
+            dependencies: [
+                "StageSetCore", "StageSetDecryptorPGP", "KubeModel", "YAML", "Curl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                // AES block function and AES-CTR: GCM with sops' 32-byte IVs (BoringSSL's AEAD takes 12).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "StageSetDecryptorPGP", dependencies: ["StageSetCore", "GPGME"], swiftSettings: swiftSettings),
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
 
         // Generators: our controller-gen, as a library, a thin executable and a command plugin.
@@ -99,6 +117,14 @@ let package = Package(
         .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StageSetDecryptorsTests",
+            dependencies: [
+                "StageSetDecryptors", "StageSetDecryptorPGP", "StageSetCore", "KubeModel", "YAML", "Curl",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
