@@ -218,7 +218,9 @@ enum Age {
                 }
                 guard current.hasPrefix("-> ") else { throw DecryptionError("malformed age header line") }
                 let arguments = current.dropFirst(3).split(separator: " ", omittingEmptySubsequences: false)
-                guard !arguments.isEmpty, arguments.allSatisfy({ !$0.isEmpty }) else {
+                guard !arguments.isEmpty,
+                    arguments.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 33 && $0 <= 126 } })
+                else {
                     throw DecryptionError("malformed age stanza")
                 }
                 var body: [UInt8] = []
