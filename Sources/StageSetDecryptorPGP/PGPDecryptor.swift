@@ -14,13 +14,18 @@ extension KeyType {
 public struct PGPDecryptor: Decryptor {
     public static var keyType: KeyType { .pgp }
 
-    public init() {}
+    /// Where the per-call homes are created; nil means `$TMPDIR` or `/tmp`.
+    public let temporaryDirectory: String?
+
+    public init(temporaryDirectory: String? = nil) {
+        self.temporaryDirectory = temporaryDirectory
+    }
 
     public func unwrapDataKey(_ stanza: MasterKeyStanza, keys: DecryptionKeys) async throws -> [UInt8] {
         let pgpKeys = keys.pgpKeys
         guard !pgpKeys.isEmpty else { throw DecryptionError("no PGP key (*.asc) given") }
         guard !stanza.enc.isEmpty else { throw DecryptionError("the pgp entry has no enc value") }
-        let home = try PrivateHome()
+        let home = try PrivateHome(in: temporaryDirectory)
         defer { home.remove() }
         do throws(GPGMEError) {
             let context = try GPGMEContext(homeDirectory: home.path)
@@ -41,8 +46,8 @@ public struct PGPDecryptor: Decryptor {
 struct PrivateHome {
     let path: String
 
-    init() throws(DecryptionError) {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    init(in directory: String?) throws(DecryptionError) {
+        let base = directory ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/stageset-gnupg-XXXXXX").utf8CString)
         let created = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.flatMap { mkdtemp($0) }
@@ -53,7 +58,13 @@ struct PrivateHome {
     }
 
     /// Removes the directory tree (keys, agent sockets, trust database).
+    /// An exiting gpg-agent may still be writing while the tree is removed, so removal is retried for up
+    /// to two seconds.
     func remove() {
-        try? FileManager.default.removeItem(atPath: path)
+        for _ in 0..<40 {
+            try? FileManager.default.removeItem(atPath: path)
+            if !FileManager.default.fileExists(atPath: path) { return }
+            usleep(50_000)
+        }
     }
 }
