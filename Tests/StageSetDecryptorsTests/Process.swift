@@ -53,3 +53,12 @@ final class TemporaryDirectory {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
+
+import Curl
+
+/// A bare GET through the Curl wrapper, for readiness polls.
+enum CurlProbe {
+    static func get(_ url: String) throws -> Int {
+        try CurlEasy().perform(CurlRequest(url: url, timeoutMilliseconds: 1_000)).status
+    }
+}
