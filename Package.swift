@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "stagesetctl", targets: ["stagesetctl"]),
         .executable(name: "stageset-crdgen", targets: ["stageset-crdgen"]),
+        .executable(name: "stageset-sops-bench", targets: ["stageset-sops-bench"]),
         .library(name: "KubeModel", targets: ["KubeModel"]),
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "CEL", targets: ["CEL"]),
@@ -106,6 +107,13 @@ let package = Package(
             name: "stageset-bench",
             dependencies: ["YAML", "KubeModel"],
             path: "Benchmarks/StageSetBench",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "stageset-sops-bench",
+            dependencies: ["StageSetDecryptors", "YAML", "KubeModel", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/SOPSBench",
             swiftSettings: swiftSettings
         ),
 
