@@ -126,19 +126,27 @@ struct GHashTable {
     func multiply(_ x: Block128) -> Block128 {
         var zh: UInt64 = 0
         var zl: UInt64 = 0
-        // Process nibbles from the last byte to the first, low nibble then high nibble.
+        var first = true
+        // Nibbles from the last byte to the first, low nibble before high nibble.
         for byteIndex in stride(from: 15, through: 0, by: -1) {
             let byte = byteIndex < 8 ? UInt8(truncatingIfNeeded: x.hi >> (8 * (7 - byteIndex)))
                 : UInt8(truncatingIfNeeded: x.lo >> (8 * (15 - byteIndex)))
-            for (step, nibble) in [Int(byte & 0xF), Int(byte >> 4)].enumerated() {
-                if !(byteIndex == 15 && step == 0) {
-                    let rem = Int(zl & 0xF)
-                    zl = (zh << 60) | (zl >> 4)
-                    zh = (zh >> 4) ^ (Self.reduce[rem] << 48)
-                }
-                zh ^= hh[nibble]
-                zl ^= hl[nibble]
+            if first {
+                first = false
+            } else {
+                let rem = Int(zl & 0xF)
+                zl = (zh << 60) | (zl >> 4)
+                zh = (zh >> 4) ^ (Self.reduce[rem] << 48)
             }
+            let low = Int(byte & 0xF)
+            zh ^= hh[low]
+            zl ^= hl[low]
+            let rem = Int(zl & 0xF)
+            zl = (zh << 60) | (zl >> 4)
+            zh = (zh >> 4) ^ (Self.reduce[rem] << 48)
+            let high = Int(byte >> 4)
+            zh ^= hh[high]
+            zl ^= hl[high]
         }
         return Block128(hi: zh, lo: zl)
     }

@@ -176,24 +176,33 @@ struct EncryptedValue {
     static func looksEncrypted(_ text: String) -> Bool { text.hasPrefix("ENC[AES256_GCM,") }
 
     init(parsing text: String) throws(Failure) {
-        guard text.hasPrefix(Self.prefix), text.hasSuffix("]") else {
+        let bytes = Array(text.utf8)
+        let prefix = Array(Self.prefix.utf8)
+        guard bytes.count > prefix.count, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "]") else {
             throw Failure(message: "value is not in sops' ENC[AES256_GCM,…] format")
         }
-        let inner = text.dropFirst(Self.prefix.count).dropLast()
-        let parts = inner.split(separator: ",", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].hasPrefix("data:"), parts[1].hasPrefix("iv:"),
-            parts[2].hasPrefix("tag:"), parts[3].hasPrefix("type:")
-        else { throw Failure(message: "value is not in sops' ENC[AES256_GCM,data:…,iv:…,tag:…,type:…] format") }
-        func decode(_ field: Substring, _ name: String, _ drop: Int) throws(Failure) -> [UInt8] {
-            guard let bytes = Data(base64Encoded: String(field.dropFirst(drop))) else {
+        // data:…,iv:…,tag:…,type:… between the prefix and the closing bracket; base64 has no commas.
+        var fields: [ArraySlice<UInt8>] = []
+        var fieldStart = prefix.count
+        for index in prefix.count..<(bytes.count - 1) where bytes[index] == UInt8(ascii: ",") {
+            fields.append(bytes[fieldStart..<index])
+            fieldStart = index + 1
+        }
+        fields.append(bytes[fieldStart..<(bytes.count - 1)])
+        let names = ["data:", "iv:", "tag:", "type:"].map { Array($0.utf8) }
+        guard fields.count == 4, (0..<4).allSatisfy({ fields[$0].starts(with: names[$0]) }) else {
+            throw Failure(message: "value is not in sops' ENC[AES256_GCM,data:…,iv:…,tag:…,type:…] format")
+        }
+        func decode(_ index: Int, _ name: String) throws(Failure) -> [UInt8] {
+            guard let decoded = Base64.decode(fields[index].dropFirst(names[index].count)) else {
                 throw Failure(message: "\(name) is not valid base64")
             }
-            return Array(bytes)
+            return decoded
         }
-        data = try decode(parts[0], "data", 5)
-        iv = try decode(parts[1], "iv", 3)
-        tag = try decode(parts[2], "tag", 4)
-        type = String(parts[3].dropFirst(5))
+        data = try decode(0, "data")
+        iv = try decode(1, "iv")
+        tag = try decode(2, "tag")
+        type = String(decoding: fields[3].dropFirst(5), as: UTF8.self)
         guard !iv.isEmpty else { throw Failure(message: "iv is empty") }
         guard tag.count == 16 else { throw Failure(message: "tag is \(tag.count) bytes, not 16") }
     }
@@ -251,9 +260,13 @@ struct TreeDecryptor {
             let plain: JSONValue
             do throws(EncryptedValue.Failure) {
                 let encryptedValue = try EncryptedValue(parsing: text)
-                let aad = Array((path.map { $0 + ":" }.joined()).utf8)
-                let effectiveAAD = path.isEmpty ? [UInt8(ascii: ":")] : aad
-                let bytes = try encryptedValue.open(with: cipher, aad: effectiveAAD)
+                var aad: [UInt8] = []
+                for key in path {
+                    aad.append(contentsOf: key.utf8)
+                    aad.append(UInt8(ascii: ":"))
+                }
+                if path.isEmpty { aad = [UInt8(ascii: ":")] }
+                let bytes = try encryptedValue.open(with: cipher, aad: aad)
                 plain = try ValueBytes.decode(bytes, type: encryptedValue.type)
             } catch {
                 throw DecryptionError("cannot decrypt the value at \(Self.describe(path)): \(error.message)")
@@ -379,5 +392,47 @@ enum RFC3339 {
         guard z.count == 6, z[0] == 43 || z[0] == 45, z[3] == 58 else { return nil }
         if zone == "+00:00" || zone == "-00:00" { return base + "Z" }
         return base + zone
+    }
+}
+
+/// Standard base64 with padding (Go's `base64.StdEncoding`), decoded from bytes.
+enum Base64 {
+    private static let table: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(c)] = UInt8(index)
+        }
+        return table
+    }()
+
+    static func decode(_ input: ArraySlice<UInt8>) -> [UInt8]? {
+        guard input.count % 4 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count / 4 * 3)
+        var index = input.startIndex
+        while index < input.endIndex {
+            let a = input[index], b = input[index + 1], c = input[index + 2], d = input[index + 3]
+            let last = index + 4 == input.endIndex
+            let va = table[Int(a)], vb = table[Int(b)]
+            guard va != 0xFF, vb != 0xFF else { return nil }
+            if last, c == UInt8(ascii: "="), d == UInt8(ascii: "=") {
+                out.append(va << 2 | vb >> 4)
+                return out
+            }
+            let vc = table[Int(c)]
+            guard vc != 0xFF else { return nil }
+            if last, d == UInt8(ascii: "=") {
+                out.append(va << 2 | vb >> 4)
+                out.append(vb << 4 | vc >> 2)
+                return out
+            }
+            let vd = table[Int(d)]
+            guard vd != 0xFF else { return nil }
+            out.append(va << 2 | vb >> 4)
+            out.append(vb << 4 | vc >> 2)
+            out.append(vc << 6 | vd)
+            index += 4
+        }
+        return out
     }
 }
