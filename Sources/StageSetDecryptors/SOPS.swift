@@ -221,6 +221,8 @@ struct TreeDecryptor {
     let cipher: AESGCMKey
     let metadata: SOPSMetadata
     private var hash = SHA512()
+    /// Per-key results of the rule's key test (regexes are costly).
+    private var keyMatchCache: [String: Bool] = [:]
 
     init(cipher: AESGCMKey, metadata: SOPSMetadata) {
         self.cipher = cipher
@@ -244,8 +246,22 @@ struct TreeDecryptor {
             return .null
         default:
             let encrypted: Bool
-            if let rule = metadata.rule.pathRule {
-                encrypted = rule(path)
+            if let whenSome = metadata.rule.encryptWhenSomeKeyMatches {
+                var some = false
+                for key in path {
+                    let matched: Bool
+                    if let cached = keyMatchCache[key] {
+                        matched = cached
+                    } else {
+                        matched = metadata.rule.keyMatches(key)
+                        keyMatchCache[key] = matched
+                    }
+                    if matched {
+                        some = true
+                        break
+                    }
+                }
+                encrypted = some == whenSome
             } else {
                 encrypted = value.stringValue.map(EncryptedValue.looksEncrypted) ?? false
             }

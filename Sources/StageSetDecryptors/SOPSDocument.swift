@@ -127,8 +127,13 @@ struct SOPSDocument {
 struct SOPSMetadata {
     /// Encryption rule: which leaves hold encrypted values.
     struct Rule {
-        /// Decides from the key path; nil for the comment-regex rules (see ``SOPS``).
-        let pathRule: (([String]) -> Bool)?
+        /// Whether a leaf is encrypted when some key of its path matches (`encrypted_*`) or when none does
+        /// (`unencrypted_*`); nil for the comment-regex rules (see ``SOPS``).
+        let encryptWhenSomeKeyMatches: Bool?
+        /// The per-key test (suffix or regex).
+        let keyMatches: (String) -> Bool
+
+        static var byComments: Rule { Rule(encryptWhenSomeKeyMatches: nil, keyMatches: { _ in false }) }
     }
 
     var keyGroups: [[MasterKeyStanza]]
@@ -204,13 +209,13 @@ struct SOPSMetadata {
         }
         switch present.first {
         case nil:
-            return Rule(pathRule: { path in !path.contains { $0.hasSuffix("_unencrypted") } })
+            return Rule(encryptWhenSomeKeyMatches: false, keyMatches: { $0.hasSuffix("_unencrypted") })
         case "unencrypted_suffix"?:
             let suffix = field("unencrypted_suffix") ?? ""
-            return Rule(pathRule: { path in !path.contains { $0.hasSuffix(suffix) } })
+            return Rule(encryptWhenSomeKeyMatches: false, keyMatches: { $0.hasSuffix(suffix) })
         case "encrypted_suffix"?:
             let suffix = field("encrypted_suffix") ?? ""
-            return Rule(pathRule: { path in path.contains { $0.hasSuffix(suffix) } })
+            return Rule(encryptWhenSomeKeyMatches: true, keyMatches: { $0.hasSuffix(suffix) })
         case "unencrypted_regex"?, "encrypted_regex"?:
             let name = present[0]
             let pattern = field(name) ?? ""
@@ -221,12 +226,9 @@ struct SOPSMetadata {
                 throw DecryptionError("sops.\(name) is not a valid regular expression")
             }
             let wanted = name == "encrypted_regex"
-            return Rule(pathRule: { path in
-                let matched = path.contains { (try? regex.firstMatch(in: $0)) != nil }
-                return matched == wanted
-            })
+            return Rule(encryptWhenSomeKeyMatches: wanted, keyMatches: { (try? regex.firstMatch(in: $0)) != nil })
         default:
-            return Rule(pathRule: nil)
+            return .byComments
         }
     }
 }
