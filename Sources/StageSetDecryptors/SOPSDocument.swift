@@ -317,7 +317,7 @@ enum INI {
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else { throw DecryptionError("invalid INI section header") }
                 let name = String(line.dropFirst().dropLast())
-                if let existing = sections.firstIndex(where: { $0.0 == name }), name != "DEFAULT" {
+                if sections.contains(where: { $0.0 == name }), name != "DEFAULT" {
                     throw DecryptionError("duplicate INI section [\(name)]")
                 } else if name != "DEFAULT" {
                     sections.append((name, [:]))

@@ -200,7 +200,7 @@ struct SOPSEngineTests {
     @Test func goFloatFormatting() {
         let cases: [(Double, String)] = [
             (1234.56789, "1234.56789"), (1e21, "1000000000000000000000"), (2.0, "2"), (1e-07, "0.0000001"),
-            (0.1, "0.1"), (-0.5, "-0.5"), (1234568000.0, "1234568000"), (0, "0"), (5e-324, "0." + String(repeating: "0", count: 323) + "5"),
+            (0.1, "0.1"), (-0.5, "-0.5"), (1234568000.0, "1234568000"), (0, "0"), (Double.leastNonzeroMagnitude, "0." + String(repeating: "0", count: 323) + "5"),
         ]
         for (value, expected) in cases { #expect(GoFloat.format(value) == expected) }
     }
