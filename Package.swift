@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "StageSetDecryptors",
             dependencies: [
-                "StageSetCore", "StageSetDecryptorPGP", "KubeModel", "YAML", "Curl",
+                "StageSetCore", "KubeModel", "YAML", "Curl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 // AES block function and AES-CTR: GCM with sops' 32-byte IVs (BoringSSL's AEAD takes 12).
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

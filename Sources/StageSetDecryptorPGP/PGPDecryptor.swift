@@ -4,7 +4,7 @@ public import StageSetCore
 
 extension KeyType {
     /// OpenPGP keys (sops `pgp`).
-    public static let pgp: KeyType = "pgp"
+    static let openPGP: KeyType = "pgp"
 }
 
 /// The `pgp` decryptor: imports the tenant's `*.asc` secret keys into a private GnuPG home created for this
@@ -12,7 +12,7 @@ extension KeyType {
 /// removes the home, its agent and all key material afterwards. The user's or controller's own keyring is
 /// never read or written.
 public struct PGPDecryptor: Decryptor {
-    public static var keyType: KeyType { .pgp }
+    public static var keyType: KeyType { .openPGP }
 
     /// Where the per-call homes are created; nil means `$TMPDIR` or `/tmp`.
     public let temporaryDirectory: String?

@@ -1,6 +1,5 @@
 import KubeModel
 import StageSetCore
-import StageSetDecryptorPGP
 import YAML
 
 /// A parsed sops document: the value trees (without metadata) and the metadata.
@@ -351,6 +350,8 @@ enum INI {
 extension KeyType {
     /// `age` X25519 recipients.
     public static let age: KeyType = "age"
+    /// OpenPGP keys (sops `pgp`; the decryptor is in `StageSetDecryptorPGP`).
+    public static let pgp: KeyType = "pgp"
     /// AWS KMS keys (sops `kms`).
     public static let awsKMS: KeyType = "aws_kms"
     /// Google Cloud KMS keys (sops `gcp_kms`).

@@ -22,7 +22,7 @@ struct FluxNestedSecretTests {
             let text = String(decoding: payload, as: UTF8.self)
             guard markers.contains(where: text.contains) else { continue }
             let plain = try await SOPS.decrypt(
-                payload, format: SOPSFormat(fileName: name), keys: try Fixtures.allKeys(), registry: .withBuiltInDecryptors())
+                payload, format: SOPSFormat(fileName: name), keys: try Fixtures.allKeys(), registry: try Fixtures.registry())
             secret["data"]?[name] = .string(Data(plain).base64EncodedString())
         }
         #expect(secret == (try JSON.decode(try Fixtures.bytes(file + ".expected.json"))))

@@ -72,7 +72,7 @@ struct PGPTests {
         let error = await #expect(throws: DecryptionError.self) {
             _ = try await SOPS.decrypt(
                 Array(document.utf8), format: .yaml, keys: DecryptionKeys(entries: [("other.asc", other)]),
-                registry: .withBuiltInDecryptors())
+                registry: try Fixtures.registry())
         }
         let message = error?.message ?? ""
         #expect(message.contains("group 1") && message.contains("pgp \(fpr)"), "\(message)")

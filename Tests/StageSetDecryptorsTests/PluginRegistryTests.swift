@@ -8,6 +8,8 @@ import Testing
 struct PluginRegistryTests {
     @Test func builtInsAreRegisteredAndDuplicatesRejected() throws {
         var registry = PluginRegistry.withBuiltInDecryptors()
+        #expect(registry.decryptors.keyTypes == ["age", "aws_kms"])
+        try registry.register(PGPDecryptor())
         #expect(registry.decryptors.keyTypes == ["age", "aws_kms", "pgp"])
         #expect(registry.decryptor(for: .age) is AgeDecryptor)
         #expect(registry.decryptor(for: .pgp) is PGPDecryptor)
@@ -41,7 +43,7 @@ struct PluginRegistryTests {
         let age = Fixtures.root.appendingPathComponent("flux-kustomize-controller/current/keys/age.txt").path
         let output = try await SOPS.decrypt(
             try Fixtures.bytes("flux-kustomize-controller/current/envs/env.env"), format: .dotenv,
-            keys: try DecryptionKeys(files: [age]), registry: .withBuiltInDecryptors())
+            keys: try DecryptionKeys(files: [age]), registry: try Fixtures.registry())
         #expect(!output.isEmpty)
     }
 

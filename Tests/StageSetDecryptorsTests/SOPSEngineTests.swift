@@ -11,7 +11,7 @@ struct SOPSEngineTests {
     static let ageFile = "flux-kustomize-controller/current/algorithms/age.yaml"
 
     private func decryptAge(_ text: String) async throws -> [UInt8] {
-        try await SOPS.decrypt(Array(text.utf8), format: .yaml, keys: try Fixtures.ageKeys(), registry: .withBuiltInDecryptors())
+        try await SOPS.decrypt(Array(text.utf8), format: .yaml, keys: try Fixtures.ageKeys(), registry: try Fixtures.registry())
     }
 
     private func expectFailure(_ text: String, containing part: String) async throws {
@@ -68,7 +68,7 @@ struct SOPSEngineTests {
     @Test func wrongAgeKeyListsWhatWasTried() async throws {
         let keys = DecryptionKeys(entries: [("other.agekey", try Fixtures.bytes("flux-kustomize-controller/current/keys/age-global.txt"))])
         let error = await #expect(throws: DecryptionError.self) {
-            _ = try await SOPS.decrypt(try Fixtures.bytes(Self.ageFile), format: .yaml, keys: keys, registry: .withBuiltInDecryptors())
+            _ = try await SOPS.decrypt(try Fixtures.bytes(Self.ageFile), format: .yaml, keys: keys, registry: try Fixtures.registry())
         }
         #expect(error?.message == "no key could decrypt the data key; tried group 1 [age age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29: no age identity matched a recipient of the file]")
     }
@@ -83,7 +83,7 @@ struct SOPSEngineTests {
                 "hc_vault": [["vault_address": "http://127.0.0.1:8200", "engine_path": "transit", "key_name": "k", "enc": "vault:v1:AAAA"]],
             ])
         let error = await #expect(throws: DecryptionError.self) {
-            _ = try await SOPS.decrypt(Array(YAML.encode(doc).utf8), format: .yaml, keys: DecryptionKeys(), registry: .withBuiltInDecryptors())
+            _ = try await SOPS.decrypt(Array(YAML.encode(doc).utf8), format: .yaml, keys: DecryptionKeys(), registry: try Fixtures.registry())
         }
         let message = error?.message ?? ""
         for type in ["gcp_kms", "azure_kv", "hc_vault"] {
@@ -173,12 +173,12 @@ struct SOPSEngineTests {
         let bytes = Array(YAML.encode(doc).utf8)
         for pair in [(0, 1), (1, 2), (0, 2)] {
             let keys = DecryptionKeys(entries: [("a.agekey", identities[pair.0]), ("b.agekey", identities[pair.1])])
-            let output = try await SOPS.decrypt(bytes, format: .yaml, keys: keys, registry: .withBuiltInDecryptors())
+            let output = try await SOPS.decrypt(bytes, format: .yaml, keys: keys, registry: try Fixtures.registry())
             #expect(try YAML.decode(String(decoding: output, as: UTF8.self))["stringData"]?["password"] == "hunter2")
         }
         let one = DecryptionKeys(entries: [("a.agekey", identities[1])])
         let error = await #expect(throws: DecryptionError.self) {
-            _ = try await SOPS.decrypt(bytes, format: .yaml, keys: one, registry: .withBuiltInDecryptors())
+            _ = try await SOPS.decrypt(bytes, format: .yaml, keys: one, registry: try Fixtures.registry())
         }
         #expect(error?.message.hasPrefix("recovered 1 of 2 key group shares needed; tried group 1 [age ") == true, "\(error?.message ?? "")")
         #expect(error?.message.contains("group 3 [age ") == true)

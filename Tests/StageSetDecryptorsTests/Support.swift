@@ -34,8 +34,11 @@ enum Fixtures {
         DecryptionKeys(entries: [("flux.agekey", try bytes("flux-kustomize-controller/current/keys/age.txt"))])
     }
 
+    /// The built-ins plus PGP, as the composition root assembles them.
     static func registry() throws -> PluginRegistry {
-        PluginRegistry.withBuiltInDecryptors()
+        var registry = PluginRegistry.withBuiltInDecryptors()
+        try registry.register(PGPDecryptor())
+        return registry
     }
 
     struct Entry: Sendable, CustomTestStringConvertible {
