@@ -83,7 +83,7 @@ struct AgeTests {
 
     /// The CCTV vectors of the shared corpus with an X25519 identity: success or failure as they expect.
     @Test func testkitX25519Vectors() throws {
-        let dir = Fixtures.root.deletingLastPathComponent().appendingPathComponent("age/testkit")
+        let dir = Fixtures.root.appendingPathComponent("age/testkit")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
             Issue.record("age testkit fixtures missing")
             return
