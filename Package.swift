@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "stagesetctl", targets: ["stagesetctl"]),
         .executable(name: "stageset-crdgen", targets: ["stageset-crdgen"]),
+        .executable(name: "stageset-sops-bench", targets: ["stageset-sops-bench"]),
         .library(name: "KubeModel", targets: ["KubeModel"]),
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "CEL", targets: ["CEL"]),
@@ -46,6 +47,7 @@ let package = Package(
         // Wrappers: the only modules that import C.
         .target(name: "YAML", dependencies: ["CYAML", "KubeModel"], swiftSettings: swiftSettings),
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "GPGME", dependencies: ["CGPGME"], swiftSettings: swiftSettings),
 
         // Model band.
         .target(
@@ -70,8 +72,22 @@ let package = Package(
         // Client band: the KubernetesClient protocol (no I/O) and the live client over Curl.
         .target(name: "KubeAPI", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
         .target(name: "KubeClient", dependencies: ["KubeAPI", "Curl", "KubeModel", "YAML"], swiftSettings: swiftSettings),
+        // Plugin protocols and the registry.
+        .target(name: "StageSetCore", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
 
         // Engines.
+        // SOPS: the document engine plus the age and AWS KMS decryptors; PGP lives apart (the GPGME importer).
+        .target(
+            name: "StageSetDecryptors",
+            dependencies: [
+                "StageSetCore", "KubeModel", "YAML", "Curl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                // AES block function and AES-CTR: GCM with sops' 32-byte IVs (BoringSSL's AEAD takes 12).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "StageSetDecryptorPGP", dependencies: ["StageSetCore", "GPGME"], swiftSettings: swiftSettings),
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
         // Render: kustomize-compatible build, stage patches and postBuild substitution.
         .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI"], swiftSettings: swiftSettings),
@@ -130,6 +146,12 @@ let package = Package(
             path: "Benchmarks/RenderBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "stageset-sops-bench",
+            dependencies: ["StageSetDecryptors", "YAML", "KubeModel", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/SOPSBench",
+            swiftSettings: swiftSettings
+        ),
 
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
@@ -155,6 +177,14 @@ let package = Package(
             dependencies: [
                 "KubeEmbedded", "KubeModel", "YAML", "CCurl",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StageSetDecryptorsTests",
+            dependencies: [
+                "StageSetDecryptors", "StageSetDecryptorPGP", "StageSetCore", "KubeModel", "YAML", "Curl",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
