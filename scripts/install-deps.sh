@@ -8,9 +8,10 @@ packages=(
   pkg-config
   libcurl4-openssl-dev   # CCurl: every outbound HTTP request
   libyaml-dev            # CYAML: YAML decode/encode
-  libgpgme-dev gnupg     # CGPGME: SOPS PGP keys
+  libgpgme-dev gnupg     # CGPGME: SOPS PGP keys; tests generate keys with gpg
   libarchive-dev         # CArchive: artifact tarballs
-  age                    # tests: encrypt SOPS inputs with the real age CLI
+  age                    # tests: encrypt SOPS inputs with the real age CLI (age, age-keygen)
+  python3                # tests: moto_server (PyPI moto[server], boto3) for AWS KMS end to end
 )
 
 missing=()

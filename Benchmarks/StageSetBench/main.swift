@@ -2,9 +2,11 @@ import Foundation
 import KubeModel
 import YAML
 
+StageSetBench.main()
+
 /// `stageset-bench generate FILE` writes a deterministic stream of 1,000 Deployments and 1,000 Services;
-/// `stageset-bench yaml-decode FILE --runs N` times `YAML.decodeAll` over it.
-@main
+/// `stageset-bench yaml-decode FILE --runs N` times `YAML.decodeAll` over it; `stageset-bench cel ...`
+/// times CEL evaluation (CELBench.swift). With more than one source file, main.swift is the entry point.
 enum StageSetBench {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -19,8 +21,9 @@ enum StageSetBench {
                 runs = value
             }
             decode(arguments[1], runs: runs)
+        case "cel": CELBench.run(Array(arguments.dropFirst()))
         default:
-            fail("usage: stageset-bench generate FILE | yaml-decode FILE [--runs N]")
+            fail("usage: stageset-bench generate FILE | yaml-decode FILE [--runs N] | cel generate|eval FILE [--runs N]")
         }
     }
 

@@ -147,7 +147,7 @@ public struct CELMap: Sendable {
 
     /// The value for a string key.
     public subscript(key: String) -> CELValue? {
-        guard let position = positions[.string(key)] else { return nil }
+        guard let position = positions[.string(ScalarString(key))] else { return nil }
         return entries[position].value
     }
 }
@@ -160,19 +160,19 @@ public enum CELMapError: Error, Sendable, Hashable {
     case repeatedKey
 }
 
-/// A normalized map key: ints and uints that are equal share a key.
+/// A normalized map key: ints and uints that are equal share a key; strings are keyed by code points.
 enum MapKey: Hashable, Sendable {
     case bool(Bool)
     case int(Int64)
     case largeUint(UInt64)
-    case string(String)
+    case string(ScalarString)
 
     init?(_ value: CELValue) {
         switch value {
         case .bool(let b): self = .bool(b)
         case .int(let i): self = .int(i)
         case .uint(let u): self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .largeUint(u)
-        case .string(let s): self = .string(s)
+        case .string(let s): self = .string(ScalarString(s))
         default: return nil
         }
     }
@@ -191,6 +191,30 @@ enum MapKey: Hashable, Sendable {
             return
         }
         self.init(value)
+    }
+}
+
+/// A string that compares and hashes by its Unicode scalars.
+///
+/// CEL strings are sequences of code points, so `'\u00e9'` and `'e\u0301'` are different values and map
+/// keys; Swift's `String` equality and hashing follow canonical equivalence and would merge them.
+struct ScalarString: Hashable, Sendable {
+    let value: String
+
+    init(_ value: String) { self.value = value }
+
+    static func == (lhs: ScalarString, rhs: ScalarString) -> Bool {
+        let (a, b) = (lhs.value.utf8, rhs.value.utf8)
+        guard a.count == b.count else { return false }
+        let fast = a.withContiguousStorageIfAvailable { x in b.withContiguousStorageIfAvailable { y in x.elementsEqual(y) } }
+        if let fast, let equal = fast { return equal }
+        return a.elementsEqual(b)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        // Both paths feed the same bytes in one call, so equal strings hash alike whatever their storage.
+        let hashed: Void? = value.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil { Array(value.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 }
 

@@ -76,7 +76,7 @@ struct Interpreter {
     /// Largest string or bytes value (in bytes) a single operation may build.
     static let maxStringBytes = 16 << 20
     private var locals: [(name: String, value: CELValue)] = []
-    var regexCache: [String: RE2Regex] = [:]
+    var regexCache: [ScalarString: RE2Regex] = [:]
 
     init(bindings: [String: CELValue], costLimit: Int, container: String = "") {
         self.bindings = bindings

@@ -276,10 +276,10 @@ extension Interpreter {
 
     /// A compiled pattern, cached for the rest of the evaluation.
     private mutating func compiledRegex(_ pattern: String, at offset: Int) throws(EvalFailure) -> RE2Regex {
-        if let cached = regexCache[pattern] { return cached }
+        if let cached = regexCache[ScalarString(pattern)] { return cached }
         do {
             let regex = try RE2Regex(pattern)
-            if regexCache.count < 64 { regexCache[pattern] = regex }
+            if regexCache.count < 64 { regexCache[ScalarString(pattern)] = regex }
             return regex
         } catch {
             throw EvalFailure(message: "invalid regular expression: \(error.message)", offset: offset)

@@ -224,17 +224,19 @@ struct CharMatcher: Sendable {
         self.foldCase = foldCase
     }
 
+    /// Whether `c` is in the class. With case folding the class is closed under folding first, and its
+    /// negated parts (`\P{..}` inside brackets, and `negated` itself) are complements of folded sets, as in RE2.
     func matches(_ c: Unicode.Scalar) -> Bool {
-        var hit = contains(c.value)
-        if !hit && !(categories.isEmpty && excludedCategories.isEmpty) {
-            let category = c.properties.generalCategory
-            hit = categories.contains(category) || excludedCategories.contains { !$0.contains(category) }
+        if contains(c.value) || (!categories.isEmpty && categories.contains(c.properties.generalCategory)) {
+            return !negated
         }
-        if !hit && foldCase {
-            for variant in caseVariants(c) where contains(variant) {
-                hit = true
-                break
-            }
+        let variants = foldCase ? caseVariants(c).compactMap(Unicode.Scalar.init) : []
+        var hit = variants.contains {
+            contains($0.value) || (!categories.isEmpty && categories.contains($0.properties.generalCategory))
+        }
+        if !hit && !excludedCategories.isEmpty {
+            let present = [c.properties.generalCategory] + variants.map(\.properties.generalCategory)
+            hit = excludedCategories.contains { excluded in !present.contains(where: excluded.contains) }
         }
         return hit != negated
     }
@@ -245,21 +247,43 @@ struct CharMatcher: Sendable {
     }
 }
 
-/// Simple case variants of a scalar (its single-scalar lower and upper case mappings).
+/// The other members of a scalar's simple case folding orbit (Unicode CaseFolding.txt, statuses C and S,
+/// as RE2 and Go's regexp use for `(?i)`): `s`, `S` and `ſ` share one, as do `k`, `K` and the Kelvin sign.
 func caseVariants(_ c: Unicode.Scalar) -> [UInt32] {
-    var out: [UInt32] = []
-    for mapping in [c.properties.lowercaseMapping, c.properties.uppercaseMapping, c.properties.titlecaseMapping] {
-        let scalars = mapping.unicodeScalars
-        if scalars.count == 1, let first = scalars.first, first != c { out.append(first.value) }
+    guard let orbit = CaseOrbits.table[CaseOrbits.key(c.value)], orbit.count > 1 else { return [] }
+    return orbit.filter { $0 != c.value }
+}
+
+/// Simple case folding orbits, derived once from the Unicode properties of every scalar.
+enum CaseOrbits {
+    /// Orbits with more than one member, by their fold key.
+    static let table: [UInt32: [UInt32]] = {
+        var orbits: [UInt32: [UInt32]] = [:]
+        for value in UInt32(0)...0x1_FFFF {
+            let key = key(value)
+            if key != value { orbits[key, default: [key]].append(value) }
+        }
+        return orbits.filter { $0.value.count > 1 }
+    }()
+
+    /// The fold key: the lowercase of the uppercase, using only single-scalar mappings. Upper then lower
+    /// reaches letters whose own lowercase is themselves but which fold elsewhere (ſ, µ, ς, ϑ, ᲀ).
+    /// U+0130 and U+0131 fold to i only in Turkic locales, which the simple folding leaves out.
+    static func key(_ value: UInt32) -> UInt32 {
+        if let folded = foldsWithoutCaseMappings[value] { return folded }
+        guard value != 0x130, value != 0x131, let scalar = Unicode.Scalar(value) else { return value }
+        let upper = single(scalar.properties.uppercaseMapping) ?? single(scalar.properties.titlecaseMapping) ?? scalar
+        return (single(upper.properties.lowercaseMapping) ?? single(scalar.properties.lowercaseMapping) ?? scalar).value
     }
-    // Fold through the lowercase form too, so e.g. 'K' (Kelvin) meets 'k' and 'K'.
-    if let lower = c.properties.lowercaseMapping.unicodeScalars.first,
-        c.properties.lowercaseMapping.unicodeScalars.count == 1
-    {
-        let upper = lower.properties.uppercaseMapping.unicodeScalars
-        if upper.count == 1, let u = upper.first, u != c { out.append(u.value) }
+
+    /// CaseFolding.txt's simple foldings between letters that have no single-scalar case mappings at all.
+    private static let foldsWithoutCaseMappings: [UInt32: UInt32] = [0x1FD3: 0x390, 0x1FE3: 0x3B0, 0xFB05: 0xFB06]
+
+    private static func single(_ mapping: String) -> Unicode.Scalar? {
+        var scalars = mapping.unicodeScalars.makeIterator()
+        guard let first = scalars.next(), scalars.next() == nil else { return nil }
+        return first
     }
-    return out
 }
 
 // MARK: - Parsing
@@ -634,7 +658,8 @@ struct RegexParser {
         ]
         let symbols: [G] = [.mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol]
         let separators: [G] = [.spaceSeparator, .lineSeparator, .paragraphSeparator]
-        let others: [G] = [.control, .format, .surrogate, .privateUse, .unassigned]
+        // RE2's and Go's C leaves unassigned code points out; Any takes them in.
+        let others: [G] = [.control, .format, .surrogate, .privateUse]
         return [
             "L": letters, "Lu": [.uppercaseLetter], "Ll": [.lowercaseLetter], "Lt": [.titlecaseLetter],
             "Lm": [.modifierLetter], "Lo": [.otherLetter], "M": marks, "Mn": [.nonspacingMark],
@@ -645,7 +670,7 @@ struct RegexParser {
             "Sm": [.mathSymbol], "Sc": [.currencySymbol], "Sk": [.modifierSymbol], "So": [.otherSymbol],
             "Z": separators, "Zs": [.spaceSeparator], "Zl": [.lineSeparator], "Zp": [.paragraphSeparator],
             "C": others, "Cc": [.control], "Cf": [.format], "Co": [.privateUse], "Cs": [.surrogate],
-            "Any": letters + marks + numbers + punctuation + symbols + separators + others,
+            "Any": letters + marks + numbers + punctuation + symbols + separators + others + [.unassigned],
         ]
     }()
 
@@ -728,13 +753,31 @@ struct RegexParser {
         }
         position += 1
         if !negatedParts.isEmpty {
-            // Merge complements of negated escapes like [\D] into explicit ranges.
-            for part in negatedParts { ranges += RegexParser.complement(part.ranges) }
+            // Merge complements of negated escapes like [\D] into explicit ranges; with case folding
+            // the complement is taken of the folded set, as in RE2 (`(?i)[[:^lower:]]` leaves out A-Z too).
+            for part in negatedParts {
+                let base = flags.caseInsensitive ? RegexParser.foldClosure(part.ranges) : part.ranges
+                ranges += RegexParser.complement(base)
+            }
         }
         var matcher = CharMatcher(ranges: ranges, negated: negated, foldCase: flags.caseInsensitive)
         matcher.categories = categories
         matcher.excludedCategories = excludedCategories
         return matcher
+    }
+
+    /// `ranges` with the case folding orbits of their members added (for the small ASCII and POSIX
+    /// classes that negated escapes name; larger sets are returned as they are).
+    static func foldClosure(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
+        guard ranges.reduce(0, { $0 + $1.count }) <= 4_096 else { return ranges }
+        var out = ranges
+        for range in ranges {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                out += caseVariants(scalar).map { $0...$0 }
+            }
+        }
+        return out
     }
 
     static func complement(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {

@@ -16,6 +16,19 @@ struct AggregateTests {
         ])
     }
 
+    /// Strings are code point sequences: canonically equivalent spellings ("é" as U+00E9 and as
+    /// "e" + U+0301) are different map keys, though Swift's String equality would merge them.
+    @Test func mapKeysCompareByCodePoints() {
+        #expect(eval("{'\\u00e9': 1, 'e\\u0301': 2}.size()") == .int(2))
+        #expect(eval("{'\\u00e9': 1, 'e\\u0301': 2}['e\\u0301']") == .int(2))
+        expectTrue(["!('e\\u0301' in {'\\u00e9': 1})", "'\\u00e9' in {'\\u00e9': 1}"])
+        expectErrors([("{'\\u00e9': 1}['e\\u0301']", "no such key")])
+        var map = CELMap()
+        #expect(throws: Never.self) { try map.insert(.string("\u{E9}"), .int(1)) }
+        #expect(throws: Never.self) { try map.insert(.string("e\u{301}"), .int(2)) }
+        #expect(map["e\u{301}"] == .int(2) && map[.string("\u{E9}")] == .int(1))
+    }
+
     @Test func mapLiteralsAndLookup() {
         #expect(eval("{'a': 1, 'b': 2}['b']") == .int(2))
         #expect(eval("{'a': {'b': 'c'}}.a.b") == .string("c"))

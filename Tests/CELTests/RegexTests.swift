@@ -72,4 +72,42 @@ struct RegexTests {
         #expect(try matches("^(a|aa|a*)*b$", text) == false)
         #expect(try matches("(x+x+)+y", String(repeating: "x", count: 2000)) == false)
     }
+
+    /// Compiled patterns are cached per evaluation by their code points, not by canonical equivalence.
+    @Test func patternCacheDistinguishesCanonicallyEquivalentPatterns() {
+        expectTrue(["'e\\u0301'.matches('^e\\u0301$') && !'e\\u0301'.matches('^\\u00e9$')"])
+    }
+
+    /// `(?i)` matches whole simple case folding orbits (Unicode CaseFolding C+S, as RE2 and Go do), in
+    /// both directions: s/S/ſ, k/K/K (Kelvin), ß/ẞ, µ/μ/Μ, θ/Θ/ϑ/ϴ, ι/Ι/ͅ/ι, σ/Σ/ς, в/В/ᲀ. The Turkic
+    /// dotted and dotless i only fold in Turkic locales, so they stay apart from i and I.
+    @Test(arguments: [
+        ("(?i)\u{1E9E}", "\u{DF}", true), ("(?i)\u{DF}", "\u{1E9E}", true), ("(?i)\u{17F}", "s", true),
+        ("(?i)s", "\u{17F}", true), ("(?i)\u{17F}", "S", true), ("(?i)\u{212A}", "k", true), ("(?i)k", "\u{212A}", true),
+        ("(?i)\u{B5}", "\u{3BC}", true), ("(?i)\u{39C}", "\u{B5}", true), ("(?i)\u{3D1}", "\u{3B8}", true),
+        ("(?i)\u{3D1}", "\u{3F4}", true), ("(?i)\u{345}", "\u{3B9}", true), ("(?i)\u{345}", "\u{1FBE}", true),
+        ("(?i)\u{3C2}", "\u{3C3}", true), ("(?i)\u{1C80}", "\u{432}", true), ("(?i)[a-z]", "\u{17F}", true),
+        ("(?i)[a-z]", "\u{212A}", true), ("(?i)[^a-z]", "\u{17F}", false), ("(?i)i", "\u{131}", false),
+        ("(?i)\u{131}", "i", false), ("(?i)\u{131}", "I", false), ("(?i)i", "\u{130}", false), ("(?i)J", "\u{1F0}", false),
+        ("(?i)\u{1C4}", "\u{1C5}", true), ("(?i)\u{1F88}", "\u{1F80}", true), ("(?i)\u{AB70}", "\u{13A0}", true),
+        ("\u{17F}", "s", false), ("(?i)\u{390}", "\u{1FD3}", true), ("(?i)\u{1FE3}", "\u{3B0}", true),
+        ("(?i)\u{FB06}", "\u{FB05}", true),
+    ])
+    func caseFoldingOrbits(pattern: String, text: String, expected: Bool) throws {
+        #expect(try matches(pattern, text) == expected, "\(pattern) on \(text)")
+    }
+
+    /// `(?i)` folds Unicode classes too (`(?i)\p{Lu}` matches `a`); a negated class is the complement of the
+    /// folded class. `\pC` is Cc, Cf, Co and Cs, without unassigned code points (RE2 and Go agree).
+    @Test(arguments: [
+        ("(?i)^\\p{Lu}$", "a", true), ("(?i)^\\p{Lu}$", "\u{17F}", true), ("(?i)^\\p{Ll}$", "A", true),
+        ("(?i)^[\\p{Lu}]$", "a", true), ("(?i)^\\P{Lu}$", "a", false), ("(?i)^\\P{Lu}$", "1", true),
+        ("(?i)^[^\\p{Lu}]$", "a", false), ("(?i)^[\\P{Lu}]$", "a", false), ("(?i)^[\\P{Lu}]$", "1", true),
+        ("^\\p{Lu}$", "a", false), ("^\\pC$", "\u{378}", false), ("^\\PC$", "\u{378}", true), ("^\\pC$", "\u{0}", true),
+        ("^\\p{Any}$", "\u{378}", true), ("(?i)^[[:^lower:]]$", "A", false), ("(?i)^[[:^lower:]]$", "1", true),
+        ("(?i)^[\\W]$", "\u{17F}", false), ("^[[:^lower:]]$", "A", true),
+    ])
+    func foldedAndOtherUnicodeClasses(pattern: String, text: String, expected: Bool) throws {
+        #expect(try matches(pattern, text) == expected, "\(pattern) on \(text)")
+    }
 }

@@ -1,0 +1,454 @@
+import Crypto
+import Foundation
+import KubeModel
+public import StageSetCore
+import YAML
+
+/// The file formats sops writes (its "stores").
+public enum SOPSFormat: String, Sendable, Hashable, CaseIterable {
+    case yaml, json, dotenv, ini, binary
+
+    /// The format sops picks for a file name: `.yaml`/`.yml`, `.json`, `.env`, `.ini`, anything else binary.
+    public init(fileName: String) {
+        let lower = fileName.lowercased()
+        if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+            self = .yaml
+        } else if lower.hasSuffix(".json") {
+            self = .json
+        } else if lower.hasSuffix(".env") {
+            self = .dotenv
+        } else if lower.hasSuffix(".ini") {
+            self = .ini
+        } else {
+            self = .binary
+        }
+    }
+}
+
+/// SOPS document decryption (sops v3 file format, see `FORMAT.md` in the test corpus).
+///
+/// Every value selected by the metadata's encryption rule is opened with AES-256-GCM under the data key
+/// and its path as additional data, the MAC over the plaintext values is checked against `sops.mac`, and
+/// only then is the plaintext document returned (never a partial result). Failures are
+/// ``DecryptionError``s (reason `DecryptionFailed`).
+///
+/// Comments are not carried into the output (the YAML reader drops them; dotenv/INI comments are skipped
+/// as sops skips them in the MAC). With `encrypted_comment_regex`/`unencrypted_comment_regex`, which
+/// select values by their preceding comments, a value counts as encrypted exactly when it is an
+/// `ENC[…]` string; the MAC still covers every value.
+public enum SOPS {
+    /// The plaintext document in the same format (binary: the raw payload).
+    public static func decrypt(
+        _ bytes: [UInt8], format: SOPSFormat, keys: DecryptionKeys, registry: PluginRegistry
+    ) async throws(DecryptionError) -> [UInt8] {
+        let document = try SOPSDocument(bytes: bytes, format: format)
+        let dataKey = try await recoverDataKey(document.metadata, keys: keys, registry: registry)
+        let plain = try decryptDocuments(document, dataKey: dataKey)
+        return document.serialize(plain)
+    }
+
+    /// Whether `bytes` look like a sops-encrypted document of `format` (a `sops` metadata block with a MAC).
+    public static func isEncrypted(_ bytes: [UInt8], format: SOPSFormat) -> Bool {
+        guard let document = try? SOPSDocument(bytes: bytes, format: format) else { return false }
+        return !document.metadata.mac.isEmpty
+    }
+
+    /// Decrypts with an already recovered data key (tests, benchmarks and callers that cache keys).
+    public static func decrypt(_ bytes: [UInt8], format: SOPSFormat, dataKey: [UInt8]) throws(DecryptionError) -> [UInt8] {
+        let document = try SOPSDocument(bytes: bytes, format: format)
+        return document.serialize(try decryptDocuments(document, dataKey: dataKey))
+    }
+
+    // MARK: - Data key
+
+    static func recoverDataKey(
+        _ metadata: SOPSMetadata, keys: DecryptionKeys, registry: PluginRegistry
+    ) async throws(DecryptionError) -> [UInt8] {
+        guard !metadata.keyGroups.isEmpty, metadata.keyGroups.contains(where: { !$0.isEmpty }) else {
+            throw DecryptionError("sops metadata lists no master keys")
+        }
+        var parts: [[UInt8]] = []
+        var tried: [String] = []
+        for (index, group) in metadata.keyGroups.enumerated() {
+            // sops' default order: age, then PGP, then the rest as stored.
+            let ordered = group.filter { $0.type == .age } + group.filter { $0.type == .pgp }
+                + group.filter { $0.type != .age && $0.type != .pgp }
+            var failures: [String] = []
+            var part: [UInt8]?
+            for stanza in ordered {
+                guard let decryptor = registry.decryptor(for: stanza.type) else {
+                    failures.append("\(stanza.label): key type \(stanza.type) not supported by this build")
+                    continue
+                }
+                do {
+                    part = try await decryptor.unwrapDataKey(stanza, keys: keys)
+                    break
+                } catch {
+                    failures.append("\(stanza.label): \(error)")
+                }
+            }
+            if let part {
+                parts.append(part)
+                if metadata.keyGroups.count > 1, parts.count >= metadata.shamirThreshold { break }
+            } else {
+                tried.append("group \(index + 1) [\(failures.joined(separator: "; "))]")
+            }
+        }
+        let key: [UInt8]
+        if metadata.keyGroups.count == 1 {
+            guard let only = parts.first else {
+                throw DecryptionError("no key could decrypt the data key; tried \(tried.joined(separator: ", "))")
+            }
+            key = only
+        } else {
+            guard parts.count >= metadata.shamirThreshold else {
+                throw DecryptionError(
+                    "recovered \(parts.count) of \(metadata.shamirThreshold) key group shares needed; tried \(tried.joined(separator: ", "))"
+                )
+            }
+            do {
+                key = try Shamir.combine(Array(parts.prefix(metadata.shamirThreshold)))
+            } catch {
+                throw DecryptionError("cannot combine the key group shares: \(error)")
+            }
+        }
+        guard key.count == 32 else { throw DecryptionError("the recovered data key has \(key.count) bytes, not 32") }
+        return key
+    }
+
+    // MARK: - Values and MAC
+
+    static func decryptDocuments(_ document: SOPSDocument, dataKey: [UInt8]) throws(DecryptionError) -> [JSONValue] {
+        let cipher: AESGCMKey
+        do {
+            cipher = try AESGCMKey(dataKey)
+        } catch {
+            throw DecryptionError("the data key is not a 32-byte AES-256 key")
+        }
+        var walker = TreeDecryptor(cipher: cipher, metadata: document.metadata)
+        var plain: [JSONValue] = []
+        for tree in document.documents {
+            plain.append(try walker.walk(tree, path: []))
+        }
+        try verifyMAC(walker.macDigest(), metadata: document.metadata, cipher: cipher)
+        return plain
+    }
+
+    static func verifyMAC(_ computed: String, metadata: SOPSMetadata, cipher: AESGCMKey) throws(DecryptionError) {
+        guard !metadata.mac.isEmpty else { throw DecryptionError("MAC mismatch: the file has no MAC") }
+        guard let aad = RFC3339.secondsForm(metadata.lastModified) else {
+            throw DecryptionError("sops.lastmodified \"\(metadata.lastModified)\" is not an RFC 3339 time")
+        }
+        let stored: [UInt8]
+        do throws(EncryptedValue.Failure) {
+            let value = try EncryptedValue(parsing: metadata.mac)
+            stored = try value.open(with: cipher, aad: Array(aad.utf8))
+        } catch {
+            throw DecryptionError("cannot decrypt sops.mac (authenticated with lastmodified \(aad)): \(error.message)")
+        }
+        guard constantTimeEqual(stored, Array(computed.utf8)) else {
+            throw DecryptionError("MAC mismatch: the values do not match the MAC stored in the file")
+        }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<a.count { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}
+
+/// One `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` value.
+struct EncryptedValue {
+    struct Failure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    let data: [UInt8]
+    let iv: [UInt8]
+    let tag: [UInt8]
+    let type: String
+
+    static let prefix = "ENC[AES256_GCM,"
+
+    static func looksEncrypted(_ text: String) -> Bool { text.hasPrefix("ENC[AES256_GCM,") }
+
+    init(parsing text: String) throws(Failure) {
+        let bytes = Array(text.utf8)
+        let prefix = Array(Self.prefix.utf8)
+        guard bytes.count > prefix.count, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "]") else {
+            throw Failure(message: "value is not in sops' ENC[AES256_GCM,…] format")
+        }
+        // data:…,iv:…,tag:…,type:… between the prefix and the closing bracket; base64 has no commas.
+        var fields: [ArraySlice<UInt8>] = []
+        var fieldStart = prefix.count
+        for index in prefix.count..<(bytes.count - 1) where bytes[index] == UInt8(ascii: ",") {
+            fields.append(bytes[fieldStart..<index])
+            fieldStart = index + 1
+        }
+        fields.append(bytes[fieldStart..<(bytes.count - 1)])
+        let names = ["data:", "iv:", "tag:", "type:"].map { Array($0.utf8) }
+        guard fields.count == 4, (0..<4).allSatisfy({ fields[$0].starts(with: names[$0]) }) else {
+            throw Failure(message: "value is not in sops' ENC[AES256_GCM,data:…,iv:…,tag:…,type:…] format")
+        }
+        func decode(_ index: Int, _ name: String) throws(Failure) -> [UInt8] {
+            guard let decoded = Base64.decode(fields[index].dropFirst(names[index].count)) else {
+                throw Failure(message: "\(name) is not valid base64")
+            }
+            return decoded
+        }
+        data = try decode(0, "data")
+        iv = try decode(1, "iv")
+        tag = try decode(2, "tag")
+        type = String(decoding: fields[3].dropFirst(5), as: UTF8.self)
+        guard !iv.isEmpty else { throw Failure(message: "iv is empty") }
+        guard tag.count == 16 else { throw Failure(message: "tag is \(tag.count) bytes, not 16") }
+    }
+
+    func open(with cipher: AESGCMKey, aad: [UInt8]) throws(Failure) -> [UInt8] {
+        do {
+            return try cipher.open(ciphertext: data, iv: iv, tag: tag, aad: aad)
+        } catch {
+            throw Failure(message: "authentication failed (ciphertext, iv, tag or its position in the document was changed)")
+        }
+    }
+}
+
+/// Walks a tree, opening the values the metadata selects and feeding the MAC.
+struct TreeDecryptor {
+    let cipher: AESGCMKey
+    let metadata: SOPSMetadata
+    private var hash = SHA512()
+    /// Per-key results of the rule's key test (regexes are costly).
+    private var keyMatchCache: [String: Bool] = [:]
+
+    init(cipher: AESGCMKey, metadata: SOPSMetadata) {
+        self.cipher = cipher
+        self.metadata = metadata
+        if metadata.macOnlyEncrypted { hash.update(data: Array(SHA256.hash(data: Array("sops".utf8)))) }
+    }
+
+    mutating func walk(_ value: JSONValue, path: [String]) throws(DecryptionError) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var out = JSONObject()
+            out.reserveCapacity(object.count)
+            for (key, child) in object { out[key] = try walk(child, path: path + [key]) }
+            return .object(out)
+        case .array(let items):
+            var out: [JSONValue] = []
+            out.reserveCapacity(items.count)
+            for item in items { out.append(try walk(item, path: path)) }
+            return .array(out)
+        case .null:
+            return .null
+        default:
+            let encrypted: Bool
+            if let whenSome = metadata.rule.encryptWhenSomeKeyMatches {
+                var some = false
+                for key in path {
+                    let matched: Bool
+                    if let cached = keyMatchCache[key] {
+                        matched = cached
+                    } else {
+                        matched = metadata.rule.keyMatches(key)
+                        keyMatchCache[key] = matched
+                    }
+                    if matched {
+                        some = true
+                        break
+                    }
+                }
+                encrypted = some == whenSome
+            } else {
+                encrypted = value.stringValue.map(EncryptedValue.looksEncrypted) ?? false
+            }
+            guard encrypted else {
+                if !metadata.macOnlyEncrypted { hash.update(data: ValueBytes.of(value)) }
+                return value
+            }
+            guard case .string(let text) = value else {
+                throw DecryptionError("value at \(Self.describe(path)) should be encrypted but is a cleartext \(value.typeName)")
+            }
+            if text.isEmpty { return value }
+            let plain: JSONValue
+            do throws(EncryptedValue.Failure) {
+                let encryptedValue = try EncryptedValue(parsing: text)
+                var aad: [UInt8] = []
+                for key in path {
+                    aad.append(contentsOf: key.utf8)
+                    aad.append(UInt8(ascii: ":"))
+                }
+                if path.isEmpty { aad = [UInt8(ascii: ":")] }
+                let bytes = try encryptedValue.open(with: cipher, aad: aad)
+                plain = try ValueBytes.decode(bytes, type: encryptedValue.type)
+            } catch {
+                throw DecryptionError("cannot decrypt the value at \(Self.describe(path)): \(error.message)")
+            }
+            hash.update(data: ValueBytes.of(plain))
+            return plain
+        }
+    }
+
+    func macDigest() -> String {
+        hash.finalize().map { byte in
+            let hex = String(byte, radix: 16, uppercase: true)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    static func describe(_ path: [String]) -> String {
+        path.isEmpty ? "the document root" : path.joined(separator: ".")
+    }
+}
+
+/// The byte form sops hashes and encrypts for each value type.
+enum ValueBytes {
+    static func of(_ value: JSONValue) -> [UInt8] {
+        switch value {
+        case .string(let s): Array(s.utf8)
+        case .int(let i): Array(String(i).utf8)
+        case .double(let d): Array(GoFloat.format(d).utf8)
+        case .bool(let b): Array((b ? "True" : "False").utf8)
+        default: []
+        }
+    }
+
+    static func decode(_ bytes: [UInt8], type: String) throws(EncryptedValue.Failure) -> JSONValue {
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch type {
+        case "str", "bytes", "time":
+            return .string(text)
+        case "int":
+            guard let value = Int64(text) else { throw .init(message: "decrypted int \"\(text)\" is not an integer") }
+            return .int(value)
+        case "float":
+            guard let value = Double(text), value.isFinite, !text.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" })
+            else { throw .init(message: "decrypted float is not a finite number") }
+            return .double(value)
+        case "bool":
+            switch text {
+            case "1", "t", "T", "TRUE", "true", "True": return .bool(true)
+            case "0", "f", "F", "FALSE", "false", "False": return .bool(false)
+            default: throw .init(message: "decrypted bool is not a boolean")
+            }
+        case "comment":
+            return .string(text)
+        default:
+            throw .init(message: "unknown value type \"\(type)\"")
+        }
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'f', -1, 64)`: shortest round-trip digits, never an exponent.
+enum GoFloat {
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
+        var text = "\(value)"  // shortest round-trip digits, maybe with an exponent
+        var negative = false
+        if text.hasPrefix("-") {
+            negative = true
+            text.removeFirst()
+        }
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+            text = String(text[..<e])
+        }
+        var digits = text
+        var point = digits.count
+        if let dot = digits.firstIndex(of: ".") {
+            point = digits.distance(from: digits.startIndex, to: dot)
+            digits.remove(at: dot)
+        }
+        point += exponent
+        // Trim leading zeros (keeping the point position) and trailing zeros.
+        while digits.count > 1, digits.first == "0" {
+            digits.removeFirst()
+            point -= 1
+        }
+        while digits.count > 1, digits.last == "0" { digits.removeLast() }
+        var out: String
+        if digits == "0" {
+            out = "0"
+        } else if point <= 0 {
+            out = "0." + String(repeating: "0", count: -point) + digits
+        } else if point >= digits.count {
+            out = digits + String(repeating: "0", count: point - digits.count)
+        } else {
+            let index = digits.index(digits.startIndex, offsetBy: point)
+            out = digits[..<index] + "." + digits[index...]
+        }
+        return negative ? "-" + out : out
+    }
+}
+
+/// RFC 3339 reformatting as sops authenticates `lastmodified` (Go `time.RFC3339`, whole seconds).
+enum RFC3339 {
+    static func secondsForm(_ text: String) -> String? {
+        let chars = Array(text.utf8)
+        guard chars.count >= 20 else { return nil }
+        func digit(_ i: Int) -> Bool { i < chars.count && chars[i] >= 48 && chars[i] <= 57 }
+        for i in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] where !digit(i) { return nil }
+        guard chars[4] == 45, chars[7] == 45, chars[10] == 84 || chars[10] == 116, chars[13] == 58, chars[16] == 58
+        else { return nil }
+        var i = 19
+        if i < chars.count, chars[i] == 46 {
+            i += 1
+            guard digit(i) else { return nil }
+            while digit(i) { i += 1 }
+        }
+        let base = String(decoding: chars[0..<19], as: UTF8.self).replacingOccurrences(of: "t", with: "T")
+        let zone = String(decoding: chars[i...], as: UTF8.self)
+        if zone == "Z" || zone == "z" { return base + "Z" }
+        let z = Array(zone.utf8)
+        guard z.count == 6, z[0] == 43 || z[0] == 45, z[3] == 58 else { return nil }
+        if zone == "+00:00" || zone == "-00:00" { return base + "Z" }
+        return base + zone
+    }
+}
+
+/// Standard base64 with padding (Go's `base64.StdEncoding`), decoded from bytes.
+enum Base64 {
+    private static let table: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(c)] = UInt8(index)
+        }
+        return table
+    }()
+
+    static func decode(_ input: ArraySlice<UInt8>) -> [UInt8]? {
+        guard input.count % 4 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count / 4 * 3)
+        var index = input.startIndex
+        while index < input.endIndex {
+            let a = input[index], b = input[index + 1], c = input[index + 2], d = input[index + 3]
+            let last = index + 4 == input.endIndex
+            let va = table[Int(a)], vb = table[Int(b)]
+            guard va != 0xFF, vb != 0xFF else { return nil }
+            if last, c == UInt8(ascii: "="), d == UInt8(ascii: "=") {
+                out.append(va << 2 | vb >> 4)
+                return out
+            }
+            let vc = table[Int(c)]
+            guard vc != 0xFF else { return nil }
+            if last, d == UInt8(ascii: "=") {
+                out.append(va << 2 | vb >> 4)
+                out.append(vb << 4 | vc >> 2)
+                return out
+            }
+            let vd = table[Int(d)]
+            guard vd != 0xFF else { return nil }
+            out.append(va << 2 | vb >> 4)
+            out.append(vb << 4 | vc >> 2)
+            out.append(vc << 6 | vd)
+            index += 4
+        }
+        return out
+    }
+}
