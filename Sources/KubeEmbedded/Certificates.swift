@@ -8,6 +8,21 @@ struct ServingCertificates: Sendable {
     let certificatePEM: String
     let privateKeyPEM: String
 
+    /// Reuses `ca.pem`, `server.pem` and `server-key.pem` from `directory`, or generates and writes them.
+    static func loadOrGenerate(in directory: String) throws -> ServingCertificates {
+        let paths = ["ca.pem", "server.pem", "server-key.pem"].map { directory + "/" + $0 }
+        let saved = paths.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        if saved.count == 3 {
+            return ServingCertificates(caPEM: saved[0], certificatePEM: saved[1], privateKeyPEM: saved[2])
+        }
+        let generated = try generate()
+        for (path, text) in zip(paths, [generated.caPEM, generated.certificatePEM, generated.privateKeyPEM]) {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
+        return generated
+    }
+
     static func generate() throws -> ServingCertificates {
         let now = Date()
         let notBefore = now.addingTimeInterval(-3600)

@@ -47,7 +47,8 @@ public final class EmbeddedAPIServer: Sendable {
         public var simulator = WorkloadSimulator()
         /// Injected faults (none by default).
         public var faults = FaultInjection.none
-        /// When set, objects are saved to `<dataDirectory>/state.json` after every change and loaded at start-up.
+        /// When set, objects are saved to `<dataDirectory>/state.json` after every change and loaded at start-up;
+        /// the CA, serving key and admin token are kept there too, so a kubeconfig stays valid across restarts.
         public var dataDirectory: String? = nil
 
         /// The defaults: simulator on, no faults, memory only, random admin token.
@@ -66,16 +67,31 @@ public final class EmbeddedAPIServer: Sendable {
 
     /// Generates the CA and serving certificate; call ``start(host:port:)`` to listen.
     public init(options: Options = Options()) throws {
-        let token = options.adminToken ?? Random.token()
+        var token = options.adminToken ?? Random.token()
+        var certificates: ServingCertificates
+        if let directory = options.dataDirectory {
+            // A data directory keeps the CA, serving key and admin token too, so kubeconfigs survive restarts.
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            certificates = try ServingCertificates.loadOrGenerate(in: directory)
+            let tokenPath = directory + "/admin-token"
+            if options.adminToken == nil, let saved = try? String(contentsOfFile: tokenPath, encoding: .utf8),
+               !saved.isEmpty {
+                token = saved.trimmingSpaces.replacingAll("\n", with: "")
+            } else {
+                try Data(token.utf8).write(to: URL(fileURLWithPath: tokenPath), options: .atomic)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenPath)
+            }
+        } else {
+            certificates = try ServingCertificates.generate()
+        }
         adminToken = token
-        certificates = try ServingCertificates.generate()
+        self.certificates = certificates
         caCertificatePEM = certificates.caPEM
         core = ServerCore(adminToken: token, historyLimit: options.watchHistoryLimit, maxBodyBytes: options.maxBodyBytes)
         watchBufferLimit = max(1, options.watchBufferLimit)
         core.simulator = options.simulator
         core.faults = options.faults
         if let directory = options.dataDirectory {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try core.lock.withLock { try core.load(from: directory) }
         }
     }

@@ -11,15 +11,17 @@ struct PersistenceFanOutTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var options = EmbeddedAPIServer.Options.quiet
         options.dataDirectory = directory
-        let version = try await withHarness(options: options) { (harness: Harness) async throws -> String in
+        let (version, token, ca) = try await withHarness(options: options) { (harness: Harness) async throws -> (String, String, String) in
             try await harness.installWidgets()
             let widget = try await harness.request("PATCH", "/apis/example.com/v1/namespaces/default/widgets/w1?fieldManager=test",
                                                    body: try fixture("widget.yaml"), contentType: "application/apply-patch+yaml")
             #expect(widget.status == 201)
             #expect(try await harness.request("POST", "/api/v1/namespaces/default/configmaps", body: StatusBodyTests.cm).status == 201)
-            return harness.server.currentResourceVersion
+            return (harness.server.currentResourceVersion, harness.server.adminToken, harness.server.caCertificatePEM)
         }
         try await withHarness(options: options) { harness in
+            #expect(harness.server.adminToken == token)
+            #expect(harness.server.caCertificatePEM == ca)
             #expect(harness.server.currentResourceVersion == version)
             let widget = try await harness.request("GET", "/apis/example.com/v1/namespaces/default/widgets/w1")
             #expect(widget.status == 200)
