@@ -100,6 +100,10 @@ enum Table {
                 "description": column["description"] ?? "", "priority": column["priority"] ?? 0,
             ])
         }
+        let builtIn = resource.isCustom ? [] : Self.builtInColumns(resource.id)
+        for column in builtIn {
+            columns.append(["name": .string(column.name), "type": "string", "format": "", "description": "", "priority": 0])
+        }
         let hasAge = printer.contains { $0["jsonPath"]?.stringValue == ".metadata.creationTimestamp" }
         if !hasAge {
             columns.append(["name": "Age", "type": "date", "format": "", "description": "", "priority": 0])
@@ -110,6 +114,7 @@ enum Table {
                 let path = (column["jsonPath"]?.stringValue ?? "").split(separator: ".").map(String.init)
                 cells.append(Self.cell(JSONValue.object(object), path))
             }
+            for column in builtIn { cells.append(column.cell(.object(object))) }
             if !hasAge { cells.append(object["metadata"]?["creationTimestamp"] ?? nil) }
             var meta = object["metadata"]?.objectValue ?? [:]
             meta["managedFields"] = nil
@@ -118,6 +123,55 @@ enum Table {
         }
         return ["kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": metadata,
                 "columnDefinitions": .array(columns), "rows": .array(rows)]
+    }
+
+    /// A few of kubectl's familiar columns for built-in kinds (the rest show Name and Age).
+    static func builtInColumns(_ resourceID: String) -> [(name: String, cell: @Sendable (JSONValue) -> JSONValue)] {
+        @Sendable func int(_ value: JSONValue?) -> Int64 { value?.intValue ?? 0 }
+        @Sendable func ratio(_ ready: JSONValue?, _ total: JSONValue?) -> JSONValue { .string("\(int(ready))/\(int(total))") }
+        switch resourceID {
+        case "/namespaces", "/persistentvolumeclaims", "/persistentvolumes":
+            return [("Status", { $0["status"]?["phase"] ?? "" })]
+        case "/pods":
+            return [
+                ("Ready", { pod in
+                    let statuses = pod["status"]?["containerStatuses"]?.arrayValue ?? []
+                    let ready = statuses.filter { $0["ready"]?.boolValue == true }.count
+                    let total = pod["spec"]?["containers"]?.arrayValue?.count ?? 0
+                    let conditionReady = (pod["status"]?["conditions"]?.arrayValue ?? [])
+                        .contains { $0["type"] == "Ready" && $0["status"] == "True" }
+                    return .string("\(statuses.isEmpty && conditionReady ? total : ready)/\(total)")
+                }),
+                ("Status", { $0["status"]?["phase"] ?? "Pending" }),
+            ]
+        case "apps/deployments":
+            return [
+                ("Ready", { ratio($0["status"]?["readyReplicas"], $0["spec"]?["replicas"] ?? 1) }),
+                ("Up-to-date", { .int(int($0["status"]?["updatedReplicas"])) }),
+                ("Available", { .int(int($0["status"]?["availableReplicas"])) }),
+            ]
+        case "apps/statefulsets", "apps/replicasets":
+            return [("Ready", { ratio($0["status"]?["readyReplicas"], $0["spec"]?["replicas"] ?? 1) })]
+        case "batch/jobs":
+            return [
+                ("Status", { job in
+                    let conditions = job["status"]?["conditions"]?.arrayValue ?? []
+                    for type in ["Complete", "Failed"] where conditions.contains(where: { $0["type"] == .string(type) && $0["status"] == "True" }) {
+                        return .string(type)
+                    }
+                    return "Running"
+                }),
+                ("Completions", { ratio($0["status"]?["succeeded"], $0["spec"]?["completions"] ?? 1) }),
+            ]
+        case "/services":
+            return [("Type", { $0["spec"]?["type"] ?? "ClusterIP" }), ("Cluster-IP", { $0["spec"]?["clusterIP"] ?? "" })]
+        case "/configmaps":
+            return [("Data", { .int(Int64(($0["data"]?.objectValue?.count ?? 0) + ($0["binaryData"]?.objectValue?.count ?? 0))) })]
+        case "/secrets":
+            return [("Type", { $0["type"] ?? "Opaque" }), ("Data", { .int(Int64($0["data"]?.objectValue?.count ?? 0)) })]
+        default:
+            return []
+        }
     }
 
     /// Evaluates the simple JSONPath forms CRDs use: `.a.b`, `.a[0].b`, `.a[?(@.type=="Ready")].status`.

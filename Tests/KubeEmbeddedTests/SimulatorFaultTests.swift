@@ -40,6 +40,8 @@ struct SimulatorFaultTests {
             let object = try JSON.decode(try await harness.kubectl(["get", "deployment", "web", "-o", "json"]).stdout)
             #expect(object["status"]?["readyReplicas"] == 2)
             #expect(object["status"]?["updatedReplicas"] == 2)
+            let table = try await harness.kubectl(["get", "deployments"])
+            #expect(table.stdout.contains("READY") && table.stdout.contains("2/2"), "\(table.stdout)")
         }
     }
 
@@ -62,6 +64,8 @@ struct SimulatorFaultTests {
             #expect(try await harness.kubectl(["apply", "-f", "-"], stdin: job("bad", outcome: "fail")).status == 0)
             #expect(try await harness.kubectl(["wait", "--for=condition=Complete", "job/ok", "--timeout=20s"]).status == 0)
             #expect(try await harness.kubectl(["wait", "--for=condition=Failed", "job/bad", "--timeout=20s"]).status == 0)
+            let jobs = try await harness.kubectl(["get", "jobs"])
+            #expect(jobs.stdout.contains("Complete") && jobs.stdout.contains("Failed"), "\(jobs.stdout)")
             let pvc = """
                 apiVersion: v1
                 kind: PersistentVolumeClaim
