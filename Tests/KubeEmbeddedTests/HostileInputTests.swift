@@ -26,7 +26,7 @@ struct HostileInputTests {
     ]
 
     @Test func garbageNeverCrashesOrCorrupts() async throws {
-        try await withHarness { harness in
+        try await heavyWork.run { try await withHarness { harness in
             let base = "/api/v1/namespaces/default/configmaps"
             let seed = try await harness.request("POST", base, body: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"a":"1"}}"#)
             #expect(seed.status == 201)
@@ -55,6 +55,6 @@ struct HostileInputTests {
                 let response = try await harness.request("GET", path)
                 #expect(response.status < 500, "\(path): \(response.status)")
             }
-        }
+        } }
     }
 }

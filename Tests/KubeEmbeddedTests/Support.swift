@@ -58,7 +58,9 @@ final class Harness: Sendable {
 
     /// Runs kubectl against the server with a private cache directory; killed after `timeout` seconds.
     func kubectl(_ arguments: [String], stdin: String? = nil, kubeconfig: String? = nil, timeout: Double = 60) async throws -> Result {
-        try await onThread { try self.kubectlSync(arguments, stdin: stdin, kubeconfig: kubeconfig, timeout: timeout) }
+        try await heavyWork.run {
+            try await onThread { try self.kubectlSync(arguments, stdin: stdin, kubeconfig: kubeconfig, timeout: timeout) }
+        }
     }
 
     func kubectlSync(_ arguments: [String], stdin: String? = nil, kubeconfig: String? = nil, timeout: Double = 60) throws -> Result {
@@ -239,6 +241,39 @@ func fixture(_ name: String) throws -> String {
     let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     return try String(contentsOf: here.appendingPathComponent("Fixtures/embedded/\(name)"), encoding: .utf8)
 }
+
+/// Lets one CPU-heavy step (a kubectl process, a bulk transfer) run at a time across all suites, so that this
+/// module's tests do not starve the wall-clock-bounded tests of other modules on a busy two-core machine.
+actor HeavyWorkGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let result = try await body()
+            release()
+            return result
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+let heavyWork = HeavyWorkGate()
 
 /// Runs blocking work (libcurl, kubectl) on its own thread so that it never starves the cooperative pool.
 func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -120,7 +120,7 @@ struct WatchTests {
     @Test func slowWatchersAreDropped() async throws {
         var options = EmbeddedAPIServer.Options.quiet
         options.watchBufferLimit = 8
-        try await withHarness(options: options) { harness in
+        try await heavyWork.run { [options] in try await withHarness(options: options) { harness in
             _ = try await Self.create(harness, "big")
             let stalled = Task { try await onThread { try harness.stalledWatch(Self.base + "?watch=true", seconds: 30) } }
             for _ in 0..<2000 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
@@ -136,7 +136,7 @@ struct WatchTests {
             #expect(harness.server.activeWatchCount == 0, "the stalled watcher was dropped after \(updates) updates")
             #expect(updates < 200)
             stalled.cancel()
-        }
+        } }
     }
 
     @Test func kubectlTableWatch() async throws {
