@@ -176,7 +176,6 @@ let package = Package(
             name: "KubeEmbeddedTests",
             dependencies: [
                 "KubeEmbedded", "KubeModel", "YAML", "CCurl",
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,10 +9,10 @@ public struct FaultInjection: Sendable {
     /// The status code of injected failures: 500, 503, 429 (with `Retry-After: 1`) or 504 (timeout).
     public var errorCode: Int
     /// Added before every answer.
-    public var latency: TimeAmount
+    public var latency: Duration
 
     /// Faults as given; the default injects nothing.
-    public init(errorRates: [String: Double] = [:], errorCode: Int = 503, latency: TimeAmount = .zero) {
+    public init(errorRates: [String: Double] = [:], errorCode: Int = 503, latency: Duration = .zero) {
         self.errorRates = errorRates
         self.errorCode = errorCode
         self.latency = latency
@@ -20,6 +20,7 @@ public struct FaultInjection: Sendable {
 
     /// No faults.
     public static let none = FaultInjection()
+
 
     /// The injected failure for a request of `verb`, if the dice say so.
     func failure(verb: String) -> APIResponse? {
@@ -39,5 +40,15 @@ public struct FaultInjection: Sendable {
             return .error(APIError(code: 503, reason: "ServiceUnavailable", message: "the server is currently unable to handle the request"),
                           headers: [("Retry-After", "1")])
         }
+    }
+}
+
+extension Duration {
+    /// The duration as NIO's `TimeAmount` (negative durations count as zero).
+    var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return .zero }
+        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return .nanoseconds(overflow ? Int64.max : nanos &+ attoseconds / 1_000_000_000)
     }
 }

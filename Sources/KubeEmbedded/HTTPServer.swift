@@ -55,7 +55,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 method: requestHead.method.rawValue, uri: requestHead.uri,
                 headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: body)
             body = []
-            let latency = core.lock.withLock { core.faults.latency }
+            let latency = core.lock.withLock { core.faults.latency.timeAmount }
             if latency > .zero {
                 let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: latency) {

@@ -15,10 +15,10 @@ public struct WorkloadSimulator: Sendable {
     /// Whether the simulator writes statuses at all.
     public var enabled: Bool
     /// How long after a spec change the status is written.
-    public var delay: TimeAmount
+    public var delay: Duration
 
     /// A simulator writing statuses `delay` after each spec change.
-    public init(enabled: Bool = true, delay: TimeAmount = .milliseconds(0)) {
+    public init(enabled: Bool = true, delay: Duration = .zero) {
         self.enabled = enabled
         self.delay = delay
     }
@@ -113,7 +113,7 @@ extension ServerCore {
         }
         let key = KubeObject(new).key
         let id = resource.id
-        MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: simulator.delay) { [self] in
+        MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: simulator.delay.timeAmount) { [self] in
             self.lock.withLock {
                 guard self.simulator.enabled, let current = self.store.get(id, key),
                       let status = WorkloadSimulator.status(for: id, current, now: Timestamp.now().rfc3339),

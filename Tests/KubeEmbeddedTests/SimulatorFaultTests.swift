@@ -1,6 +1,5 @@
 import Foundation
 import KubeModel
-import NIOCore
 import Testing
 
 @testable import KubeEmbedded
