@@ -126,6 +126,7 @@ let package = Package(
             name: "StageSetCLI",
             dependencies: [
                 "StageSetAPI", "KubeModel", "YAML", "CEL", "Health", "Render",
+                "StageSetCore", "StageSetDecryptors", "StageSetDecryptorPGP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
