@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "Render", targets: ["Render"]),
         .library(name: "KubeEmbedded", targets: ["KubeEmbedded"]),
+        .library(name: "StageSetTesting", targets: ["StageSetTesting"]),
         .plugin(name: "GenerateCRDs", targets: ["GenerateCRDs"]),
     ],
     dependencies: [
@@ -126,6 +127,7 @@ let package = Package(
             name: "StageSetCLI",
             dependencies: [
                 "StageSetAPI", "KubeModel", "YAML", "CEL", "Health", "Render",
+                "StageSetCore", "StageSetDecryptors", "StageSetDecryptorPGP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -153,6 +155,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Helpers for our tests and for extension authors' tests.
+        .target(name: "StageSetTesting", swiftSettings: swiftSettings),
+
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
@@ -162,11 +167,11 @@ let package = Package(
         .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML", "CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
-        .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: swiftSettings),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "StageSetTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KubeClient", "KubeAPI", "Curl", "KubeModel", "YAML", "KubeEmbedded"],
+            dependencies: ["KubeClient", "KubeAPI", "Curl", "KubeModel", "YAML", "KubeEmbedded", "StageSetTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

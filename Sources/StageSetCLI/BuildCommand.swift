@@ -3,6 +3,9 @@ import Foundation
 import KubeModel
 import Render
 import StageSetAPI
+import StageSetCore
+import StageSetDecryptorPGP
+import StageSetDecryptors
 import YAML
 
 /// `stagesetctl build`: renders a StageSet's stages (or a bare directory) offline.
@@ -36,6 +39,11 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .customLong("show-secrets"), help: "Print Secret values instead of ***.")
     var showSecrets = false
 
+    @Option(
+        name: .customLong("decryption-key-file"),
+        help: "An age identity file or an armoured PGP private key; SOPS-encrypted files are decrypted before the build (repeatable).")
+    var decryptionKeyFiles: [String] = []
+
     @Flag(name: .customLong("strict-substitute"), help: "Fail on variables that are unset and have no default.")
     var strictSubstitute = false
 
@@ -55,8 +63,10 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         var objects: [JSONValue] = []
         if let path {
+            let root = try await decryptedRoot(path, try decryptionSetup())
+            defer { if root != path { try? FileManager.default.removeItem(atPath: root) } }
             do {
-                objects = try Kustomize.build(root: path)
+                objects = try Kustomize.build(root: root)
             } catch {
                 throw CLIFailure(message: "\(error)")
             }
@@ -68,6 +78,7 @@ struct BuildCommand: AsyncParsableCommand {
     }
 
     private func renderStageSet(_ file: String) async throws -> [JSONValue] {
+        let decryption = try decryptionSetup()
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIFailure(message: "\(file): cannot read file")
         }
@@ -111,14 +122,41 @@ struct BuildCommand: AsyncParsableCommand {
                 throw CLIFailure(message: "stage \(stage.name): no --source-dir given for it")
             }
             do {
+                let buildRoot = try await decryptedRoot(root, decryption)
+                defer { if buildRoot != root { try? FileManager.default.removeItem(atPath: buildRoot) } }
                 objects += try await StageRender.render(
-                    root: root, path: stage.path ?? "./", patches: stage.patches ?? [], postBuild: stage.postBuild,
+                    root: buildRoot, path: stage.path ?? "./", patches: stage.patches ?? [], postBuild: stage.postBuild,
                     source: nil, strict: strictSubstitute)
             } catch {
                 throw CLIFailure(message: "stage \(stage.name): \(error)")
             }
         }
         return objects
+    }
+
+    /// The keys and decryptors `--decryption-key-file` asks for, or nil when no key was given.
+    private func decryptionSetup() throws -> (keys: DecryptionKeys, registry: PluginRegistry)? {
+        guard !decryptionKeyFiles.isEmpty else { return nil }
+        do {
+            let keys = try DecryptionKeys(files: decryptionKeyFiles)
+            var registry = PluginRegistry.withBuiltInDecryptors()
+            try registry.register(PGPDecryptor())
+            return (keys, registry)
+        } catch {
+            throw CLIFailure(message: "\(error)")
+        }
+    }
+
+    /// `root`, or a private copy with its SOPS-encrypted files decrypted when keys were given.
+    private func decryptedRoot(
+        _ root: String, _ decryption: (keys: DecryptionKeys, registry: PluginRegistry)?
+    ) async throws -> String {
+        guard let decryption else { return root }
+        do {
+            return try await SOPS.decryptedCopy(of: root, keys: decryption.keys, registry: decryption.registry)
+        } catch {
+            throw CLIFailure(message: "decryption failed: \(error.message)")
+        }
     }
 
     /// A Secret with every `data` and `stringData` value replaced by `***`.

@@ -2,21 +2,16 @@ import Testing
 
 @testable import CEL
 
-/// Hostile expressions and inputs end with an error, within the cost limit and in bounded time, on a
-/// task's stack (LimitsTests covers the cost model itself; this suite throws the usual attacks at it).
+/// Hostile expressions and inputs end with an error within the cost limit, on a task's stack
+/// (LimitsTests covers the cost model itself; this suite throws the usual attacks at it). The bound is
+/// the deterministic cost budget, not a wall-clock limit: how long these take is a benchmark question.
 struct HostileInputTests {
-    /// Generous, because the debug build runs on a shared machine; every case here takes milliseconds
-    /// to a few hundred milliseconds when nothing else runs.
-    static let timeBound: Duration = .seconds(20)
-
-    /// Parses and evaluates `source` on a detached task; returns the error (nil when it evaluated) and
-    /// records an issue when it took longer than ``timeBound``.
+    /// Parses and evaluates `source` on a detached task; returns the error (nil when it evaluated).
     static func outcome(
         _ source: String, bindings: [String: CELValue] = [:], costLimit: Int = 10_000_000,
-        parseLimits: CELParseLimits = CELParseLimits(), sourceLocation: SourceLocation = #_sourceLocation
+        parseLimits: CELParseLimits = CELParseLimits()
     ) async -> CELError? {
-        let start = ContinuousClock.now
-        let error = await Task.detached { () -> CELError? in
+        await Task.detached { () -> CELError? in
             do throws(CELError) {
                 let expression = try CELExpression(parsing: source, limits: parseLimits)
                 _ = try expression.evaluate(bindings, options: CELEvaluationOptions(costLimit: costLimit))
@@ -25,9 +20,6 @@ struct HostileInputTests {
                 return error
             }
         }.value
-        let elapsed = ContinuousClock.now - start
-        #expect(elapsed < timeBound, "took \(elapsed) (\(source.unicodeScalars.count) scalars)", sourceLocation: sourceLocation)
-        return error
     }
 
     // MARK: Deep nesting

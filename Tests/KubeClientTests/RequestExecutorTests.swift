@@ -1,3 +1,4 @@
+import StageSetTesting
 import Curl
 import Foundation
 import KubeAPI

@@ -1,3 +1,4 @@
+import StageSetTesting
 import Foundation
 import KubeAPI
 import KubeClient

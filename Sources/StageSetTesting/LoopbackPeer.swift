@@ -1,19 +1,20 @@
 import Foundation
 
-/// A Python `http.server` peer on an ephemeral loopback port (Tests/Fixtures/client/httpserver.py).
-final class LoopbackPeer {
-    let process = Process()
+/// A Python HTTP(S) peer on an ephemeral loopback port: a real server process for transport tests.
+public final class LoopbackPeer {
+    public let process = Process()
     private let input = Pipe()
     private let output = Pipe()
-    let port: Int
-    let scheme: String
+    public let port: Int
+    public let scheme: String
 
+    /// Starts `python3 script arguments…`; the script prints `ready <port>` once it listens.
     /// - Parameters:
-    ///   - script: `httpserver.py` (generic peer) or `fakeapiserver.py` (API-shaped peer) in Tests/Fixtures/client.
-    init(script: String = "httpserver.py", arguments extra: [String] = [], tls: Certificates? = nil,
-         requireClientCA: Bool = false) throws {
+    ///   - script: the path of the peer script (for example Tests/Fixtures/client/httpserver.py).
+    public init(scriptPath script: String, arguments extra: [String] = [], tls: Certificates? = nil,
+                requireClientCA: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Fixtures.path(script)] + extra
+        var arguments = ["python3", script] + extra
         if let tls {
             arguments += ["--cert", tls.serverCert, "--key", tls.serverKey]
             if requireClientCA { arguments += ["--client-ca", tls.caCert] }
@@ -39,7 +40,7 @@ final class LoopbackPeer {
         scheme = tls == nil ? "http" : "https"
     }
 
-    var base: String { "\(scheme)://127.0.0.1:\(port)" }
+    public var base: String { "\(scheme)://127.0.0.1:\(port)" }
 
     deinit {
         try? input.fileHandleForWriting.close()
@@ -48,23 +49,23 @@ final class LoopbackPeer {
     }
 }
 
-struct PeerError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct PeerError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// A throw-away CA, a server certificate for 127.0.0.1 and a client certificate, made with `openssl`.
-struct Certificates {
-    let directory: String
-    var caCert: String { directory + "/ca.crt" }
-    var serverCert: String { directory + "/server.crt" }
-    var serverKey: String { directory + "/server.key" }
-    var clientCert: String { directory + "/client.crt" }
-    var clientKey: String { directory + "/client.key" }
+public struct Certificates {
+    public let directory: String
+    public var caCert: String { directory + "/ca.crt" }
+    public var serverCert: String { directory + "/server.crt" }
+    public var serverKey: String { directory + "/server.key" }
+    public var clientCert: String { directory + "/client.crt" }
+    public var clientKey: String { directory + "/client.key" }
 
-    static var opensslAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") }
+    public static var opensslAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") }
 
-    init() throws {
+    public init() throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "curl-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
@@ -81,7 +82,7 @@ struct Certificates {
 
     private var caKey: String { directory + "/ca.key" }
 
-    func read(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+    public func read(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
     private static func openssl(_ arguments: [String]) throws {
         let process = Process()
