@@ -127,7 +127,7 @@ let package = Package(
             name: "StageSetCLI",
             dependencies: [
                 "StageSetAPI", "KubeModel", "YAML", "CEL", "Health", "Render",
-                "StageSetCore", "StageSetDecryptors", "StageSetDecryptorPGP",
+                "StageSetCore", "StageSetDecryptors", "StageSetDecryptorPGP", "KubeEmbedded",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -166,7 +166,10 @@ let package = Package(
             name: "CELTests", dependencies: ["CEL"], exclude: ["Support/celpy_oracle.py"], swiftSettings: swiftSettings),
         .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML", "CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "CRDGeneratorTests", dependencies: ["CRDGenerator", "StageSetAPI", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CRDGeneratorTests",
+            dependencies: ["CRDGenerator", "StageSetAPI", "YAML", "KubeModel", "KubeAPI", "KubeClient", "KubeEmbedded"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "StageSetTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(

@@ -9,7 +9,7 @@ public struct Stagesetctl: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "stagesetctl",
         abstract: "Preview and drive StageSets (stages.metio.wtf/v1).",
-        subcommands: [ValidateCommand.self, BuildCommand.self, EvalCommand.self]
+        subcommands: [ValidateCommand.self, BuildCommand.self, EvalCommand.self, DevCommand.self]
     )
 
     public init() {}
