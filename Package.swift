@@ -160,15 +160,15 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "CLibraryTests", dependencies: ["CCurl", "CYAML", "CGPGME", "CArchive"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "StageSetTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "KubeModel", "StageSetTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CELTests", dependencies: ["CEL"], exclude: ["Support/celpy_oracle.py"], swiftSettings: swiftSettings),
         .testTarget(name: "HealthTests", dependencies: ["Health", "KubeModel", "YAML", "CEL"], swiftSettings: swiftSettings),
         .testTarget(name: "StageSetAPITests", dependencies: ["StageSetAPI", "KubeModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CRDGeneratorTests",
-            dependencies: ["CRDGenerator", "StageSetAPI", "YAML", "KubeModel", "KubeAPI", "KubeClient", "KubeEmbedded"],
+            dependencies: ["CRDGenerator", "StageSetAPI", "YAML", "KubeModel", "KubeAPI", "KubeClient", "KubeEmbedded", "StageSetTesting"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "StageSetTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeModel"], swiftSettings: swiftSettings),
@@ -178,12 +178,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "KubeModel", "YAML", "StageSetAPI", "StageSetCLI"],
+            name: "RenderTests", dependencies: ["Render", "KubeModel", "YAML", "StageSetAPI", "StageSetCLI", "StageSetTesting"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeEmbeddedTests",
             dependencies: [
-                "KubeEmbedded", "KubeModel", "YAML", "CCurl",
+                "KubeEmbedded", "KubeModel", "YAML", "CCurl", "StageSetTesting",
             ],
             swiftSettings: swiftSettings
         ),
@@ -195,7 +195,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel", "StageSetTesting"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

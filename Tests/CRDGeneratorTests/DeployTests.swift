@@ -1,5 +1,6 @@
 import Foundation
 import KubeModel
+import StageSetTesting
 import Testing
 import YAML
 
@@ -7,21 +8,12 @@ import YAML
 struct DeployTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test(.enabled(if: kubectl != nil, "kubectl is not installed"))
+    @Test(.enabled(if: Kubectl.path != nil, "kubectl is not installed"))
     func kubectlKustomizeRendersTheInstallation() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.kubectl))
-        process.arguments = ["kustomize", Self.root.appending(path: "deploy").path]
-        process.environment = ["KUBECONFIG": "/dev/null", "HOME": NSTemporaryDirectory()]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let objects = try YAML.decodeAll(Array(data))
+        let result = try Kubectl.run(["kustomize", Self.root.appending(path: "deploy").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try YAML.decodeAll(result.stdout)
         let kinds = objects.compactMap { object -> String? in
             guard let kind = object["kind"]?.stringValue, let name = object[path: "metadata", "name"]?.stringValue else { return nil }
             return "\(kind)/\(name)"

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import StageSetTesting
 import KubeModel
 import Testing
 import YAML
@@ -209,10 +210,7 @@ final class Harness: Sendable {
 enum HarnessError: Error { case curl(String) }
 
 /// kubectl on PATH, if any; suites that drive kubectl are skipped without it.
-let kubectlPath: String? = {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
-    return path.split(separator: ":").map { "\($0)/kubectl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
+let kubectlPath = Kubectl.path
 
 extension EmbeddedAPIServer.Options {
     /// Test default: the workload simulator is off so that tests own every write.

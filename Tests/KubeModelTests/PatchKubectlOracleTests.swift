@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import KubeModel
+import StageSetTesting
 import Testing
 
 /// Compares our strategic merge patch with `kubectl patch --local --type strategic` on the cases
@@ -21,14 +22,7 @@ struct PatchKubectlOracleTests {
         }
     }
 
-    static let kubectl: URL? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("kubectl")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }()
+    static let kubectl: URL? = Kubectl.path.map { URL(fileURLWithPath: $0) }
 
     enum Outcome: Equatable, CustomStringConvertible {
         case result(JSONValue)

@@ -1,4 +1,5 @@
 import Foundation
+import StageSetTesting
 import KubeModel
 import YAML
 
@@ -20,36 +21,15 @@ enum Fixtures {
     }()
 
     /// The kubectl binary, if installed.
-    static let kubectl: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/kubectl"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
+    static let kubectl = Kubectl.path
 
     /// `KUBECONFIG=/dev/null kubectl kustomize DIR`, decoded.
     static func kubectlKustomize(_ directory: String) throws -> [JSONValue] {
-        guard let kubectl else { throw TestFailure("kubectl is not installed") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectl)
-        process.arguments = ["kustomize", directory]
-        var environment = ProcessInfo.processInfo.environment
-        environment["KUBECONFIG"] = "/dev/null"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("kubectl kustomize \(directory) failed: \(String(decoding: errorData, as: UTF8.self))")
+        let result = try Kubectl.run(["kustomize", directory])
+        guard result.status == 0 else {
+            throw TestFailure("kubectl kustomize \(directory) failed: \(result.stderr)")
         }
-        return try YAML.decodeAll(Array(data))
+        return try YAML.decodeAll(result.stdout)
     }
 
     /// A temporary directory holding `files` (relative path → contents); removed by the caller.

@@ -1,12 +1,11 @@
 import Foundation
+import StageSetTesting
 import Testing
 
 /// `stagesetctl dev apiserver`: prints `ready <url>`, writes a kubeconfig kubectl can use, stops on SIGTERM.
 @Suite(.timeLimit(.minutes(1)))
 struct DevAPIServerTests {
-    static let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    @Test(.enabled(if: kubectl != nil, "kubectl is not installed"))
+    @Test(.enabled(if: Kubectl.path != nil, "kubectl is not installed"))
     func servesKubectlUntilTerminated() throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "dev-apiserver-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -29,16 +28,12 @@ struct DevAPIServerTests {
         let ready = String(decoding: line, as: UTF8.self)
         #expect(ready.hasPrefix("ready https://127.0.0.1:"), "\(ready)")
 
-        let kubectl = Process()
-        kubectl.executableURL = URL(fileURLWithPath: try #require(Self.kubectl))
-        kubectl.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", directory.appending(path: "cache").path,
-                             "get", "namespaces", "-o", "name"]
-        let listing = Pipe()
-        kubectl.standardOutput = listing
-        try kubectl.run()
-        let names = String(decoding: listing.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        kubectl.waitUntilExit()
-        #expect(kubectl.terminationStatus == 0)
+        let listing = try Kubectl.run([
+            "--kubeconfig", kubeconfig, "--cache-dir", directory.appending(path: "cache").path,
+            "get", "namespaces", "-o", "name",
+        ])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        let names = String(decoding: listing.stdout, as: UTF8.self)
         #expect(names.contains("namespace/default"))
 
         server.terminate()  // SIGTERM

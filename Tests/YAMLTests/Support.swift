@@ -1,4 +1,5 @@
 import Foundation
+import StageSetTesting
 import KubeModel
 import Testing
 @testable import YAML
@@ -19,14 +20,7 @@ enum Support {
     }
 
     /// The full path of `kubectl` on PATH, or nil.
-    static let kubectlPath: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/kubectl"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
+    static let kubectlPath = Kubectl.path
 
     /// The outcome of reading a file with kubectl.
     enum KubectlResult {
@@ -38,7 +32,7 @@ enum Support {
     /// offline and prints every object as JSON, one after another. (`kubectl create --dry-run=client` would
     /// need a server to know the unknown kind; `label --local` never contacts one.)
     static func kubectlDecode(_ yaml: String) throws -> KubectlResult {
-        guard let kubectl = kubectlPath else { throw KubectlMissing() }
+        guard kubectlPath != nil else { throw KubectlMissing() }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("yaml-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -46,25 +40,9 @@ enum Support {
         let file = directory.appendingPathComponent("input.yaml")
         try Data(yaml.utf8).write(to: file)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectl)
-        process.arguments = ["label", "--local", "-f", file.path, "stageset-oracle=1", "-o", "json"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["KUBECONFIG"] = "/dev/null"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting, so a full pipe cannot block kubectl.
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return .failure(String(decoding: stderr, as: UTF8.self))
-        }
-        return .objects(try MiniJSON.parseAll(String(decoding: stdout, as: UTF8.self)))
+        let result = try Kubectl.run(["label", "--local", "-f", file.path, "stageset-oracle=1", "-o", "json"])
+        guard result.status == 0 else { return .failure(result.stderr) }
+        return .objects(try MiniJSON.parseAll(String(decoding: result.stdout, as: UTF8.self)))
     }
 
     /// The object kubectl printed, without the label the oracle command added.
