@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C band: modulemap + shim.h only.
@@ -74,7 +75,11 @@ let package = Package(
         .target(name: "KubeAPI", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
         .target(name: "KubeClient", dependencies: ["KubeAPI", "Curl", "KubeModel", "YAML"], swiftSettings: swiftSettings),
         // Plugin protocols and the registry.
-        .target(name: "StageSetCore", dependencies: ["KubeModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "StageSetCore",
+            dependencies: ["KubeModel", "KubeAPI", "StageSetAPI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
 
         // Engines.
         // SOPS: the document engine plus the age and AWS KMS decryptors; PGP lives apart (the GPGME importer).

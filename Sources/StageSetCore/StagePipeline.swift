@@ -1,0 +1,201 @@
+public import KubeAPI
+public import KubeModel
+public import Logging
+public import StageSetAPI
+
+/// The phases of one stage, in pipeline order.
+public enum PipelinePhase: String, Sendable, Hashable, CaseIterable {
+    case fetch, decrypt, render, preActions, apply, verify, postActions, prune
+
+    /// Whether a failure in this phase runs the stage's `onFailure` actions (not before anything applied).
+    public var runsOnFailure: Bool {
+        switch self {
+        case .fetch, .decrypt, .render, .preActions: false
+        case .apply, .verify, .postActions, .prune: true
+        }
+    }
+
+    /// The `stages[].phase` the status shows while this phase runs.
+    public var statusPhase: StagePhase {
+        switch self {
+        case .fetch, .decrypt, .render, .preActions, .apply: .applying
+        case .verify, .postActions: .verifying
+        case .prune: .pruning
+        }
+    }
+}
+
+/// One stage's run as it moves through the pipeline; each step reads what earlier steps left.
+public struct StageWork: Sendable {
+    /// The StageSet being reconciled (decoded and validated).
+    public let stageSet: StageSet
+    /// The stage, from `stageSet.spec.stages`.
+    public let stage: Stage
+    /// The stage's source, pinned at the start of the run.
+    public let source: ResolvedSource
+    /// The extracted artifact (set by the fetch step, removed when the stage ends).
+    public var artifact: ExtractedArtifact?
+    /// The rendered objects, in apply order (set by the render step).
+    public var objects: [KubeObject] = []
+    /// The objects the apply step applied (the changeset verify waits for).
+    public var applied: [ObjectIdentity] = []
+    /// One-line notes from the steps, for the stage's status message.
+    public var notes: [String] = []
+
+    public init(stageSet: StageSet, stage: Stage, source: ResolvedSource) {
+        self.stageSet = stageSet
+        self.stage = stage
+        self.source = source
+    }
+
+    /// `"<namespace>/<name>"` of the StageSet.
+    public var stageSetKey: ObjectKey {
+        ObjectKey(namespace: stageSet.metadata.namespace ?? "", name: stageSet.metadata.name ?? "")
+    }
+}
+
+/// What the steps of one stage may use.
+public struct StageContext: Sendable {
+    public var registry: PluginRegistry
+    /// The client acting as the stage's identity (applies, reads, actions).
+    public var client: any KubernetesClient
+    public var logger: Logger
+    /// Called when the stage enters a phase, so the reconciler can show it in the status.
+    public var phaseChanged: @Sendable (PipelinePhase) async -> Void
+
+    public init(registry: PluginRegistry, client: any KubernetesClient, logger: Logger,
+                phaseChanged: @escaping @Sendable (PipelinePhase) async -> Void = { _ in }) {
+        self.registry = registry
+        self.client = client
+        self.logger = logger
+        self.phaseChanged = phaseChanged
+    }
+}
+
+/// One step of the pipeline. Throw ``StageSetError`` to stop the stage (`StageProgressing` holds it,
+/// any other reason fails it).
+public protocol StageStep: Sendable {
+    var phase: PipelinePhase { get }
+    func run(_ work: inout StageWork, context: StageContext) async throws
+}
+
+/// How one stage ended.
+public enum StageOutcome: Sendable {
+    /// Applied and verified; the message summarises the stage.
+    case ready(message: String, applied: [ObjectIdentity])
+    /// Still progressing after the verify timeout (`StageProgressing`): hold, re-verify later.
+    case progressing(StageSetError, applied: [ObjectIdentity])
+    /// Failed in `phase`.
+    case failed(StageSetError, phase: PipelinePhase, applied: [ObjectIdentity])
+}
+
+/// The generic stage pipeline: runs its steps in order for one stage. It names no implementation:
+/// steps come from the composition root, plugins from the ``PluginRegistry``.
+public struct StagePipeline: Sendable {
+    public var steps: [any StageStep]
+
+    public init(steps: [any StageStep]) {
+        self.steps = steps
+    }
+
+    /// Runs every step for `work`; on a failure after something was applied, runs `onFailure` actions
+    /// (best effort). The extracted artifact is removed before returning.
+    public func run(_ work: StageWork, context: StageContext) async -> StageOutcome {
+        var work = work
+        defer { work.artifact?.remove() }
+        for step in steps {
+            await context.phaseChanged(step.phase)
+            do {
+                try Task.checkCancellation()
+                try await step.run(&work, context: context)
+            } catch {
+                let failure = StageSetError.wrapping(
+                    error, as: .stageFailed, context: "stage \"\(work.stage.name)\" \(step.phase.rawValue)")
+                if failure.reason == .stageProgressing { return .progressing(failure, applied: work.applied) }
+                if step.phase.runsOnFailure {
+                    await runOnFailure(work, context: context)
+                }
+                return .failed(failure, phase: step.phase, applied: work.applied)
+            }
+        }
+        let summary = (["applied \(work.applied.count) object(s) at \(work.source.artifact.revision)"] + work.notes)
+            .joined(separator: "; ")
+        return .ready(message: summary, applied: work.applied)
+    }
+
+    private func runOnFailure(_ work: StageWork, context: StageContext) async {
+        for action in work.stage.actions?.onFailure ?? [] {
+            do {
+                _ = try await ActionRunner.run(action, work: work, context: context)
+            } catch {
+                context.logger.warning(
+                    "onFailure action failed",
+                    metadata: ["stage": "\(work.stage.name)", "action": "\(action.name)", "error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// The `pre` or `post` actions of a stage, each run by the executor the registry holds for its operation.
+public struct ActionsStep: StageStep {
+    public enum Hook: Sendable { case pre, post }
+    public let hook: Hook
+
+    public init(_ hook: Hook) { self.hook = hook }
+
+    public var phase: PipelinePhase { hook == .pre ? .preActions : .postActions }
+
+    public func run(_ work: inout StageWork, context: StageContext) async throws {
+        let actions = (hook == .pre ? work.stage.actions?.pre : work.stage.actions?.post) ?? []
+        for action in actions {
+            let result = try await ActionRunner.run(action, work: work, context: context)
+            context.logger.info(
+                "action done", metadata: ["stage": "\(work.stage.name)", "action": "\(action.name)",
+                                          "result": "\(result.message)"])
+        }
+    }
+}
+
+/// Runs one action with its timeout and retries.
+enum ActionRunner {
+    static func run(_ action: Action, work: StageWork, context: StageContext) async throws -> ActionResult {
+        guard let operation = action.operation else {
+            throw StageSetError(.invalidSpec, "action \"\(action.name)\" must set exactly one operation", retry: .terminal)
+        }
+        let actionContext = ActionContext(
+            client: context.client, stageSet: work.stageSetKey, stage: work.stage.name,
+            revision: work.source.artifact.revision, logger: context.logger)
+        let attempts = max(1, (action.retries ?? 0) + 1)
+        var lastError: any Error = CancellationError()
+        for _ in 0..<attempts {
+            do {
+                return try await withDeadline(action.timeout?.seconds, named: action.name) {
+                    try await context.registry.execute(operation, of: action, context: actionContext)
+                }
+            } catch let error as StageSetError where error.retry == .terminal {
+                throw error
+            } catch {
+                lastError = error
+                try Task.checkCancellation()
+            }
+        }
+        throw StageSetError.wrapping(lastError, as: .stageFailed, context: "action \"\(action.name)\"")
+    }
+
+    /// Runs `body`, failing it when `seconds` pass first.
+    static func withDeadline<T: Sendable>(
+        _ seconds: Double?, named name: String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard let seconds, seconds > 0 else { return try await body() }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                throw StageSetError(.stageFailed, "action \"\(name)\" timed out after \(seconds)s", retry: .backoff)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
+        }
+    }
+}

@@ -1,0 +1,36 @@
+public import StageSetAPI
+
+/// A failure the controller reports on the StageSet: the `Ready` reason, a message in the user's terms,
+/// and what the reconciler does next.
+public struct StageSetError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What the reconciler does after this failure.
+    public enum Retry: Sendable, Hashable {
+        /// Waiting on something outside the StageSet (a source, a dependency): requeue at `retryInterval`.
+        case transient
+        /// Retrying will not help until the spec or the source changes: no requeue on a timer.
+        case terminal
+        /// An unexpected error (API hiccup): requeue with exponential backoff.
+        case backoff
+    }
+
+    /// The `Ready` condition reason.
+    public var reason: StageSetReason
+    /// What went wrong, naming the object or field involved.
+    public var message: String
+    public var retry: Retry
+
+    public init(_ reason: StageSetReason, _ message: String, retry: Retry) {
+        self.reason = reason
+        self.message = message
+        self.retry = retry
+    }
+
+    public var description: String { "\(reason.rawValue): \(message)" }
+
+    /// `error` as a ``StageSetError``; anything else becomes `fallback` with the error's description.
+    public static func wrapping(_ error: any Error, as fallback: StageSetReason, context: String,
+                                retry: Retry = .backoff) -> StageSetError {
+        if let error = error as? StageSetError { return error }
+        return StageSetError(fallback, "\(context): \(error)", retry: retry)
+    }
+}
