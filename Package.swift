@@ -86,17 +86,19 @@ let package = Package(
         .target(
             name: "StageSetDecryptors",
             dependencies: [
-                "StageSetCore", "KubeModel", "YAML", "Curl",
+                "StageSetCore", "KubeModel", "KubeAPI", "YAML", "Curl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 // AES block function and AES-CTR: GCM with sops' 32-byte IVs (BoringSSL's AEAD takes 12).
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Source resolvers (Flux source kinds and producers).
+        .target(name: "StageSetSources", dependencies: ["StageSetCore", "KubeAPI", "KubeModel", "StageSetAPI"], swiftSettings: swiftSettings),
         .target(name: "StageSetDecryptorPGP", dependencies: ["StageSetCore", "GPGME"], swiftSettings: swiftSettings),
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
         // Render: kustomize-compatible build, stage patches and postBuild substitution.
-        .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI"], swiftSettings: swiftSettings),
+        .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI", "StageSetCore", "KubeAPI"], swiftSettings: swiftSettings),
 
         // Embedded Kubernetes-API-compatible server for end-to-end tests and the no-cluster default.
         .target(
@@ -128,6 +130,15 @@ let package = Package(
         ),
 
         // Apps.
+        .target(
+            name: "StageSetController",
+            dependencies: [
+                "StageSetCore", "StageSetAPI", "KubeAPI", "KubeClient", "KubeModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StageSetCLI",
             dependencies: [

@@ -41,6 +41,8 @@ public struct StageWork: Sendable {
     public var applied: [ObjectIdentity] = []
     /// One-line notes from the steps, for the stage's status message.
     public var notes: [String] = []
+    /// Names of the `pre`/`post` actions already run for this revision (the revision ledger); steps skip them.
+    public var executedActions: [String] = []
 
     public init(stageSet: StageSet, stage: Stage, source: ResolvedSource) {
         self.stageSet = stageSet
@@ -80,13 +82,21 @@ public protocol StageStep: Sendable {
 }
 
 /// How one stage ended.
-public enum StageOutcome: Sendable {
-    /// Applied and verified; the message summarises the stage.
-    case ready(message: String, applied: [ObjectIdentity])
-    /// Still progressing after the verify timeout (`StageProgressing`): hold, re-verify later.
-    case progressing(StageSetError, applied: [ObjectIdentity])
-    /// Failed in `phase`.
-    case failed(StageSetError, phase: PipelinePhase, applied: [ObjectIdentity])
+public struct StageOutcome: Sendable {
+    public enum Result: Sendable {
+        /// Applied and verified; the message summarises the stage.
+        case ready(message: String)
+        /// Still progressing after the verify timeout (`StageProgressing`): hold, re-verify later.
+        case progressing(StageSetError)
+        /// Failed in `phase`.
+        case failed(StageSetError, phase: PipelinePhase)
+    }
+
+    public var result: Result
+    /// The objects applied (in apply order).
+    public var applied: [ObjectIdentity]
+    /// The revision ledger after the run.
+    public var executedActions: [String]
 }
 
 /// The generic stage pipeline: runs its steps in order for one stage. It names no implementation:
@@ -111,16 +121,16 @@ public struct StagePipeline: Sendable {
             } catch {
                 let failure = StageSetError.wrapping(
                     error, as: .stageFailed, context: "stage \"\(work.stage.name)\" \(step.phase.rawValue)")
-                if failure.reason == .stageProgressing { return .progressing(failure, applied: work.applied) }
+                if failure.reason == .stageProgressing { return work.outcome(.progressing(failure)) }
                 if step.phase.runsOnFailure {
                     await runOnFailure(work, context: context)
                 }
-                return .failed(failure, phase: step.phase, applied: work.applied)
+                return work.outcome(.failed(failure, phase: step.phase))
             }
         }
         let summary = (["applied \(work.applied.count) object(s) at \(work.source.artifact.revision)"] + work.notes)
             .joined(separator: "; ")
-        return .ready(message: summary, applied: work.applied)
+        return work.outcome(.ready(message: summary))
     }
 
     private func runOnFailure(_ work: StageWork, context: StageContext) async {
@@ -147,8 +157,9 @@ public struct ActionsStep: StageStep {
 
     public func run(_ work: inout StageWork, context: StageContext) async throws {
         let actions = (hook == .pre ? work.stage.actions?.pre : work.stage.actions?.post) ?? []
-        for action in actions {
+        for action in actions where !work.executedActions.contains(action.name) {
             let result = try await ActionRunner.run(action, work: work, context: context)
+            work.executedActions.append(action.name)
             context.logger.info(
                 "action done", metadata: ["stage": "\(work.stage.name)", "action": "\(action.name)",
                                           "result": "\(result.message)"])
@@ -197,5 +208,11 @@ enum ActionRunner {
             guard let first = try await group.next() else { throw CancellationError() }
             return first
         }
+    }
+}
+
+extension StageWork {
+    fileprivate func outcome(_ result: StageOutcome.Result) -> StageOutcome {
+        StageOutcome(result: result, applied: applied, executedActions: executedActions)
     }
 }

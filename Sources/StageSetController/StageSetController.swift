@@ -1,0 +1,133 @@
+public import KubeAPI
+public import KubeModel
+public import Logging
+import KubeClient
+
+/// The StageSet controller: watches StageSets and their sources, queues the StageSets that need a look,
+/// and runs the ``Reconciler`` on a few workers (never two at once for one StageSet).
+public final class StageSetController: Sendable {
+    /// The Flux source kinds watched for new revisions and readiness changes.
+    public static let sourceKinds: [GroupVersionKind] = ["ExternalArtifact", "GitRepository", "OCIRepository", "Bucket"]
+        .map { GroupVersionKind(group: "source.toolkit.fluxcd.io", version: "v1", kind: $0) }
+
+    public let reconciler: Reconciler
+    /// The namespace watched; `nil` watches all.
+    public let namespace: String?
+    /// How many StageSets reconcile at once (4 in the reference).
+    public let workers: Int
+    private let queue = WorkQueue()
+    private let stageSets: Informer
+    private let sources: [Informer]
+    private let onReconciled: @Sendable (ObjectKey, ReconcileResult) async -> Void
+
+    public init(reconciler: Reconciler, namespace: String? = nil, workers: Int = 4,
+                sourceKinds: [GroupVersionKind] = StageSetController.sourceKinds,
+                onReconciled: @escaping @Sendable (ObjectKey, ReconcileResult) async -> Void = { _, _ in }) {
+        self.reconciler = reconciler
+        self.namespace = namespace
+        self.workers = max(1, workers)
+        self.onReconciled = onReconciled
+        stageSets = Informer(client: reconciler.client, gvk: Reconciler.gvk, namespace: namespace)
+        sources = sourceKinds.map { Informer(client: reconciler.client, gvk: $0, namespace: namespace) }
+    }
+
+    /// Watches and reconciles until the task is cancelled.
+    public func run() async {
+        let queue = self.queue
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.stageSets.run() }
+                group.addTask { await self.watchStageSets() }
+                for informer in sources {
+                    group.addTask { await informer.run() }
+                    group.addTask { await self.watchSource(informer) }
+                }
+                for _ in 0..<workers {
+                    group.addTask { await self.work() }
+                }
+                await group.waitForAll()
+            }
+        } onCancel: {
+            // Workers wait on the queue, which knows nothing of cancellation.
+            Task { await queue.shutDown() }
+        }
+    }
+
+    private func watchStageSets() async {
+        for await event in stageSets.events() {
+            switch event {
+            case .added(let object):
+                await queue.add(object.key)
+            case .updated(let old, let new):
+                // Status writes do not wake the controller: only a spec change or a reconcile request does.
+                if old.generation != new.generation
+                    || old.annotations[Reconciler.requestedAtAnnotation] != new.annotations[Reconciler.requestedAtAnnotation]
+                {
+                    await queue.add(new.key)
+                }
+            case .deleted(let object):
+                await queue.forget(object.key)
+            case .synced:
+                break
+            }
+        }
+    }
+
+    private func watchSource(_ informer: Informer) async {
+        for await event in informer.events() {
+            let source: KubeObject
+            switch event {
+            case .added(let object), .deleted(let object):
+                source = object
+            case .updated(let old, let new):
+                guard Self.sourceChanged(old, new) else { continue }
+                source = new
+            case .synced:
+                continue
+            }
+            for key in dependents(of: source) {
+                await queue.add(key)
+            }
+        }
+    }
+
+    /// Whether a source update matters to a StageSet: a new (or first) artifact revision, or a Ready change.
+    static func sourceChanged(_ old: KubeObject, _ new: KubeObject) -> Bool {
+        func revision(_ object: KubeObject) -> String? { object.json["status"]?["artifact"]?["revision"]?.stringValue }
+        func ready(_ object: KubeObject) -> String? {
+            object.json["status"]?["conditions"]?.arrayValue?
+                .first { $0["type"]?.stringValue == "Ready" }?["status"]?.stringValue
+        }
+        return revision(old) != revision(new) || ready(old) != ready(new)
+    }
+
+    /// The StageSets (same namespace) whose stages name `source`, directly or — for an ExternalArtifact —
+    /// through its producer back-pointer.
+    func dependents(of source: KubeObject) -> [ObjectKey] {
+        let backPointer = source.kind == "ExternalArtifact" ? source.json["spec"]?["sourceRef"] : nil
+        return stageSets.list().filter { stageSet in
+            guard stageSet.namespace == source.namespace else { return false }
+            for stage in stageSet.json["spec"]?["stages"]?.arrayValue ?? [] {
+                let ref = stage["sourceRef"]
+                let kind = ref?["kind"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "ExternalArtifact"
+                let name = ref?["name"]?.stringValue ?? ""
+                let namespace = ref?["namespace"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? stageSet.namespace
+                guard namespace == source.namespace else { continue }
+                if kind == source.kind && name == source.name { return true }
+                if let backPointer, backPointer["kind"]?.stringValue == kind, backPointer["name"]?.stringValue == name {
+                    return true
+                }
+            }
+            return false
+        }.map(\.key)
+    }
+
+    private func work() async {
+        while let key = await queue.next() {
+            let result = await reconciler.reconcile(key)
+            if let after = result.requeueAfter { await queue.add(key, after: after) }
+            await queue.done(key)
+            await onReconciled(key, result)
+        }
+    }
+}
