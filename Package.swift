@@ -211,6 +211,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "StageSetControllerTests",
+            dependencies: ["StageSetController", "StageSetAPI", "StageSetCore", "KubeModel"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel", "StageSetTesting"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -216,3 +216,18 @@ extension StageWork {
         StageOutcome(result: result, applied: applied, executedActions: executedActions)
     }
 }
+
+/// The fetch step: downloads the stage's pinned artifact through the fetcher port (digest checked before
+/// anything is unpacked) into a private directory the pipeline removes when the stage ends.
+public struct FetchStep: StageStep {
+    public let fetcher: any ArtifactFetcher
+    public var phase: PipelinePhase { .fetch }
+
+    public init(fetcher: any ArtifactFetcher) {
+        self.fetcher = fetcher
+    }
+
+    public func run(_ work: inout StageWork, context: StageContext) async throws {
+        work.artifact = try await fetcher.fetch(work.source.artifact)
+    }
+}
