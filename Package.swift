@@ -159,6 +159,12 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "kube-bench",
+            dependencies: ["KubeClient", "KubeAPI", "KubeEmbedded", "KubeModel", "YAML"],
+            path: "Benchmarks/KubeBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "render-bench",
             dependencies: ["Render", "YAML", "KubeModel"],
             path: "Benchmarks/RenderBench",

@@ -3,7 +3,9 @@
 #   yaml: our YAML.decodeAll over a 2,000-object stream vs PyYAML's libyaml-backed CSafeLoader;
 #   cel:  a readiness expression evaluated over 10,000 objects vs cel-python (compiled once each).
 #   render: Kustomize.build vs `kubectl kustomize` over 1,000 Deployments + 1,000 Services.
-# usage: Benchmarks/run.sh [yaml|cel|render|all] (default all); RUNS=11 by default, CEL_PY_RUNS=5 for
+#   kube: KubeClient vs kubectl against the embedded API server: server-side applies per second (250
+#         ConfigMaps), one list of 10,000 ConfigMaps, and watch fan-out to 100 watchers.
+# usage: Benchmarks/run.sh [yaml|cel|render|kube|all] (default all); RUNS=11 by default, CEL_PY_RUNS=5 for
 # cel-python (about 6 s of CPU a run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,4 +102,15 @@ r_wall=$(median_col "$WORK/render.times" 1); r_rss=$(median_col "$WORK/render.ti
 k_cpu=$(median_col "$WORK/kubectl.times" 3); r_cpu=$(median_col "$WORK/render.times" 3)
 echo "== medians: kubectl ${k_wall} s wall, ${k_cpu} s cpu, ${k_rss} KB peak RSS; render ${r_wall} s wall, ${r_cpu} s cpu, ${r_rss} KB peak RSS"
 echo "== kubectl/render = $(awk -v a="$k_wall" -v b="$r_wall" 'BEGIN {printf "%.1f", a / b}')x (wall), $(awk -v a="$k_cpu" -v b="$r_cpu" 'BEGIN {printf "%.1f", a / b}')x (cpu); memory render/kubectl = $(awk -v a="$r_rss" -v b="$k_rss" 'BEGIN {printf "%.2f", a / b}')"
+fi
+
+if [[ "$WHICH" == all || "$WHICH" == kube ]]; then
+swift build -c release --product kube-bench
+KUBE_BENCH="$(swift build -c release --show-bin-path)/kube-bench"
+echo "== server-side apply: KubeClient vs kubectl $(kubectl version --client -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"])') apply --server-side, 250 ConfigMaps, 5 runs"
+"$KUBE_BENCH" apply --objects 250 --runs 5
+echo "== list 10,000 ConfigMaps: KubeClient vs kubectl get -o json, 5 runs"
+"$KUBE_BENCH" list --objects 10000 --runs 5
+echo "== watch fan-out: 100 watchers, 50 writes"
+"$KUBE_BENCH" watch --watchers 100 --writes 50
 fi
