@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYAML", "KubeModel"], swiftSettings: swiftSettings),
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(name: "GPGME", dependencies: ["CGPGME"], swiftSettings: swiftSettings),
+        .target(name: "Archive", dependencies: ["CArchive"], swiftSettings: swiftSettings),
 
         // Model band.
         .target(
@@ -95,6 +96,12 @@ let package = Package(
         ),
         .target(name: "StageSetDecryptorPGP", dependencies: ["StageSetCore", "GPGME"], swiftSettings: swiftSettings),
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
+        // Artifacts: download, digest check and safe extraction of source artifacts.
+        .target(
+            name: "Artifacts",
+            dependencies: ["Archive", "Curl", "StageSetCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Render: kustomize-compatible build, stage patches and postBuild substitution.
         .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI"], swiftSettings: swiftSettings),
 
@@ -102,7 +109,7 @@ let package = Package(
         .target(
             name: "KubeEmbedded",
             dependencies: [
-                "KubeModel", "YAML", "CEL",
+                "KubeModel", "YAML", "CEL", "Archive",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -197,6 +204,14 @@ let package = Package(
             dependencies: [
                 "StageSetDecryptors", "StageSetDecryptorPGP", "StageSetCore", "KubeModel", "YAML", "Curl",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtifactsTests",
+            dependencies: [
+                "Artifacts", "Archive", "KubeEmbedded", "KubeClient", "KubeAPI", "KubeModel", "StageSetCore",
+                "StageSetAPI", "StageSetTesting", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
