@@ -14,12 +14,16 @@ public final class ArtifactDownloader: ArtifactFetcher {
     /// Parent of the download temp file and the extraction directory: the system temp dir when nil.
     public let workDirectory: String?
     private let client: HTTPClient
+    private let resolver: @Sendable (String) -> [String]
 
     /// - Parameters:
     ///   - policy: ``ArtifactURLPolicy/production`` outside tests and the embedded default.
     ///   - timeout: whole-request limit (the reference uses 5 minutes).
+    ///   - resolver: host name → addresses, vetted and then pinned for libcurl (the system resolver by default).
     public init(policy: ArtifactURLPolicy = .production, limits: ArtifactLimits = ArtifactLimits(),
-                timeout: Duration = .seconds(300), workDirectory: String? = nil) throws {
+                timeout: Duration = .seconds(300), workDirectory: String? = nil,
+                resolver: @escaping @Sendable (String) -> [String] = ArtifactURLGuard.resolve) throws {
+        self.resolver = resolver
         self.policy = policy
         self.limits = limits
         self.timeout = timeout
@@ -30,7 +34,7 @@ public final class ArtifactDownloader: ArtifactFetcher {
 
     public func fetch(_ artifact: Artifact) async throws -> ExtractedArtifact {
         let expected = try Self.parseDigest(artifact.digest)
-        let vetted = try ArtifactURLGuard.vet(artifact.url, policy: policy)
+        let vetted = try ArtifactURLGuard.vet(artifact.url, policy: policy, resolver: resolver)
         let file = try TemporaryFile(in: workDirectory ?? NSTemporaryDirectory())
         defer { file.remove() }
         let actual = try await download(vetted, to: file)
@@ -77,6 +81,11 @@ public final class ArtifactDownloader: ArtifactFetcher {
         default:
             throw StageSetError(
                 .stageFailed, "artifact download \(vetted.url): HTTP \(response.status)", retry: .backoff)
+        }
+        if let length = response.header("content-length").flatMap({ Int64($0) }), length > limits.maxDownloadBytes {
+            throw StageSetError(
+                .stageFailed, "artifact \(vetted.url) is \(length) bytes, over the download limit of \(limits.maxDownloadBytes) bytes",
+                retry: .terminal)
         }
         var hasher = SHA256()
         var total: Int64 = 0

@@ -117,6 +117,33 @@ struct DownloaderTests {
         }
     }
 
+    @Test func hostNamesAreDialledAtTheVettedAddress() async throws {
+        try await withArtifactServer { _, server in
+            let bytes = try tarball([file("a.yaml", "a: 1\n")])
+            let url = server.serve(bytes, at: "named.tar.gz")
+            let port = try #require(URLComponents(string: url)?.port)
+            // A name no DNS knows: only the pinned resolution can take libcurl to the server.
+            let pinned = try ArtifactDownloader(policy: .allowLoopback, resolver: { _ in ["127.0.0.1"] })
+            let extracted = try await pinned.fetch(
+                Artifact(url: "http://artifacts.invalid:\(port)/named.tar.gz", digest: sha256(bytes), revision: "r"))
+            #expect(extracted.fileCount == 1)
+            extracted.remove()
+            // The same name resolving to a forbidden address never gets a connection.
+            let rebound = try ArtifactDownloader(policy: .allowLoopback, resolver: { _ in ["169.254.169.254"] })
+            let error = await stageSetError {
+                _ = try await rebound.fetch(
+                    Artifact(url: "http://artifacts.invalid:\(port)/named.tar.gz", digest: sha256(bytes), revision: "r"))
+            }
+            #expect(error?.retry == .terminal)
+            // localhost through the system resolver.
+            let local = try ArtifactDownloader(policy: .allowLoopback)
+            let viaLocalhost = try await local.fetch(
+                Artifact(url: "http://localhost:\(port)/named.tar.gz", digest: sha256(bytes), revision: "r"))
+            #expect(viaLocalhost.fileCount == 1)
+            viaLocalhost.remove()
+        }
+    }
+
     @Test func oversizeDownloadIsTerminal() async throws {
         let bytes = try tarball([file("a.yaml", String(repeating: "x", count: 10_000))] +
                                 (0..<50).map { file("f\($0).yaml", UUID().uuidString + UUID().uuidString) })
