@@ -60,6 +60,26 @@ public final class TarGzWriter {
         try ArchiveError.check(archive_write_close(handle), handle, "close")
     }
 
+    /// Writes `bytes` gzip-compressed (no timestamp) to `path`, as they are: for tests that hand-craft tar streams
+    /// libarchive's writer would refuse to produce.
+    public static func gzip(_ bytes: [UInt8], to path: String) throws(ArchiveError) {
+        guard let handle = archive_write_new() else { throw ArchiveError(message: "archive_write_new failed") }
+        defer { archive_write_free(handle) }
+        try ArchiveError.check(archive_write_add_filter_gzip(handle), handle, "enable gzip")
+        try ArchiveError.check(archive_write_set_filter_option(handle, "gzip", "timestamp", nil), handle, "gzip options")
+        try ArchiveError.check(archive_write_set_format_raw(handle), handle, "select raw")
+        try ArchiveError.check(archive_write_open_filename(handle, path), handle, "open \(path)")
+        guard let entry = archive_entry_new() else { throw ArchiveError(message: "archive_entry_new failed") }
+        defer { archive_entry_free(entry) }
+        archive_entry_set_filetype(entry, CArchive_AE_IFREG)
+        try ArchiveError.check(archive_write_header(handle, entry), handle, "write raw header")
+        if !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { archive_write_data(handle, $0.baseAddress, $0.count) }
+            guard written >= 0 else { throw ArchiveError(handle, "write raw data") }
+        }
+        try ArchiveError.check(archive_write_close(handle), handle, "close")
+    }
+
     /// Archives the regular files and directories below `directory` into `path`, reproducibly: entries sorted
     /// by path, names relative to `directory` (directories with a trailing `/`), mtime 0, uid/gid 0, no owner
     /// names, mode 0644 (files) / 0755 (directories). Symbolic links and special files are skipped.

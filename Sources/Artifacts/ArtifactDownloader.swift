@@ -35,7 +35,7 @@ public final class ArtifactDownloader: ArtifactFetcher {
     public func fetch(_ artifact: Artifact) async throws -> ExtractedArtifact {
         let expected = try Self.parseDigest(artifact.digest)
         let vetted = try ArtifactURLGuard.vet(artifact.url, policy: policy, resolver: resolver)
-        let file = try TemporaryFile(in: workDirectory ?? NSTemporaryDirectory())
+        let file = try TemporaryFile(in: temporaryParent(workDirectory))
         defer { file.remove() }
         let actual = try await download(vetted, to: file)
         guard actual == expected else {

@@ -20,7 +20,7 @@ public struct ArtifactExtractor: Sendable {
     /// Extracts `archivePath` into a new 0700 directory under ``workDirectory``; on failure nothing is left.
     /// Throws `StageSetError(.stageFailed, …, retry: .terminal)`.
     public func extract(_ archivePath: String) throws(StageSetError) -> ExtractedArtifact {
-        var template = Array(((workDirectory ?? NSTemporaryDirectory()) + "/stageset-artifact-XXXXXX").utf8CString)
+        var template = Array((temporaryParent(workDirectory) + "/stageset-artifact-XXXXXX").utf8CString)
         let created = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         guard created != nil else {
             throw StageSetError(.stageFailed, "artifact directory: \(String(cString: strerror(errno)))", retry: .backoff)
@@ -75,10 +75,11 @@ public struct ArtifactExtractor: Sendable {
             do { next = try reader.next() } catch { throw Self.failure("read", error) }
             try checkInflated(reader)
             guard let entry = next else { break }
-            guard entry.type == .regular else { continue }
-            guard entry.size <= limits.maxEntryBytes else {
+            // Checked for every type: libarchive inflates the data of a skipped entry too.
+            guard entry.size >= 0, entry.size <= limits.maxEntryBytes else {
                 throw Self.failure("entry \(entry.name) declares \(entry.size) bytes, over the per-entry limit of \(limits.maxEntryBytes)")
             }
+            guard entry.type == .regular else { continue }
             guard let path = Self.sanitise(entry.nameBytes) else { continue }
             guard total + entry.size <= limits.maxTotalBytes else {
                 throw Self.failure("artifact exceeds the extraction limit of \(limits.maxTotalBytes) bytes")
@@ -153,4 +154,11 @@ public struct ArtifactExtractor: Sendable {
         StageSetError(.stageFailed, "artifact extraction: \(message)\(error.map { ": \($0.message)" } ?? "")",
                       retry: .terminal)
     }
+}
+
+/// `directory` (or the system temp dir) without a trailing slash.
+func temporaryParent(_ directory: String?) -> String {
+    var path = directory ?? NSTemporaryDirectory()
+    while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+    return path
 }

@@ -182,12 +182,68 @@ struct DownloaderTests {
         try await fetch(bytes) { result, work in
             expectFailure(result, work: work, containing: "per-entry limit")
         }
+        // A header that declares less than follows: the surplus is read as the next header, which is garbage.
+        let lying = try gzipped(ustarHeader(name: "small.yaml", type: "0", size: 4)
+                                + blocks([UInt8](repeating: UInt8(ascii: "z"), count: 4096)) + endOfArchive)
+        try await fetch(lying) { result, work in
+            if case .success(let extracted) = result {
+                // libarchive may resynchronise past the junk; then only the declared 4 bytes were taken.
+                defer { extracted.remove() }
+                #expect(extracted.fileCount == 1)
+                let data = try Data(contentsOf: URL(fileURLWithPath: extracted.root + "/small.yaml"))
+                #expect(data.count == 4)
+            } else {
+                expectFailure(result, work: work, containing: "artifact extraction")
+            }
+        }
         // A header that promises more data than the (truncated) stream holds: an error, nothing left behind.
         bytes = try tarball([(ArchiveEntry(name: "cut.yaml", size: 100_000), [UInt8](repeating: 7, count: 100_000))])
         let truncated = Array(bytes.prefix(bytes.count / 2))
         try await fetch(truncated) { result, work in
             expectFailure(result, work: work, containing: "artifact extraction")
         }
+    }
+
+    @Test(arguments: ["5", "2", "1", "6", "3"] as [Character])
+    func bulkyNonRegularEntriesCannotInflateUnbounded(_ type: Character) async throws {
+        // A special entry declaring (and carrying) 16 MiB of zeros, with a 1 MiB entry cap and an 8 MiB inflation cap.
+        // libarchive either reports the size (refused by the entry cap), skips it (refused by the inflation cap) or
+        // ignores it for this type (the zeros then end the archive): never is anything extracted.
+        let size = 16 << 20
+        let bytes = try gzipped(ustarHeader(name: "x", type: type, size: Int64(size), linkName: "y")
+                                + [UInt8](repeating: 0, count: size) + endOfArchive)
+        let limits = ArtifactLimits(maxInflatedBytes: 8 << 20, maxEntryBytes: 1 << 20)
+        try await fetch(bytes, limits: limits) { result, work in
+            switch result {
+            case .success(let extracted):
+                #expect(extracted.fileCount == 0)
+                extracted.remove()
+            case .failure(let error):
+                #expect(error.message.contains("per-entry limit") || error.message.contains("inflates beyond"),
+                        "\(error.message)")
+                #expect(contents(of: work).isEmpty)
+            }
+        }
+        // The hand-made format itself is sound: the same kind of stream with a regular file extracts.
+        let sound = try gzipped(ustarHeader(name: "ok.yaml", type: "0", size: 3) + blocks(Array("a:1".utf8)) + endOfArchive)
+        try await fetch(sound) { result, _ in
+            let extracted = try result.get()
+            #expect(extracted.fileCount == 1)
+            extracted.remove()
+        }
+    }
+
+    @Test func defaultExtractionIsUnderTheSystemTempDirectory() throws {
+        let tmp = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        try write("a", to: tmp + "/src/a.yaml")
+        try TarGzWriter.writeDeterministic(directory: tmp + "/src", to: tmp + "/a.tar.gz")
+        let extracted = try ArtifactExtractor().extract(tmp + "/a.tar.gz")
+        defer { extracted.remove() }
+        let parent = URL(fileURLWithPath: NSTemporaryDirectory()).standardizedFileURL.path
+        #expect(extracted.root.hasPrefix(parent + "/stageset-artifact-"))
+        #expect(!extracted.root.contains("//"))
+        #expect(extracted.fileCount == 1)
     }
 
     @Test func hostileEntriesAreSkipped() async throws {

@@ -55,3 +55,44 @@ func stageSetError(_ body: () async throws -> Void) async -> StageSetError? {
 func contents(of directory: String) -> [String] {
     ((try? FileManager.default.subpathsOfDirectory(atPath: directory)) ?? []).sorted()
 }
+
+/// One hand-made ustar header block (512 bytes) with `size` written as given, and a valid checksum.
+func ustarHeader(name: String, type: Character, size: Int64, linkName: String = "") -> [UInt8] {
+    var block = [UInt8](repeating: 0, count: 512)
+    func put(_ text: String, at offset: Int, width: Int) {
+        for (index, byte) in text.utf8.prefix(width).enumerated() { block[offset + index] = byte }
+    }
+    func octal(_ value: Int64, width: Int) -> String {
+        let digits = String(value, radix: 8)
+        return String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits
+    }
+    put(name, at: 0, width: 100)
+    put(octal(0o644, width: 8), at: 100, width: 8)
+    put(octal(0, width: 8), at: 108, width: 8)
+    put(octal(0, width: 8), at: 116, width: 8)
+    put(octal(size, width: 12), at: 124, width: 12)
+    put(octal(0, width: 12), at: 136, width: 12)
+    put(String(type), at: 156, width: 1)
+    put(linkName, at: 157, width: 100)
+    put("ustar\u{0}00", at: 257, width: 8)
+    for index in 148..<156 { block[index] = UInt8(ascii: " ") }
+    let sum = block.reduce(0) { $0 + Int64($1) }
+    put(octal(sum, width: 7), at: 148, width: 7)
+    return block
+}
+
+/// `tar` (raw tar stream bytes) gzip-compressed.
+func gzipped(_ tar: [UInt8]) throws -> [UInt8] {
+    let tmp = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: tmp) }
+    try TarGzWriter.gzip(tar, to: tmp + "/raw.gz")
+    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: tmp + "/raw.gz")))
+}
+
+/// `data` padded with zeros to a whole number of 512-byte blocks.
+func blocks(_ data: [UInt8]) -> [UInt8] {
+    data + [UInt8](repeating: 0, count: (512 - data.count % 512) % 512)
+}
+
+/// The two zero blocks that end a tar stream.
+let endOfArchive = [UInt8](repeating: 0, count: 1024)
