@@ -103,6 +103,20 @@ struct DownloaderTests {
         }
     }
 
+    @Test(arguments: [(503, "Service Unavailable"), (500, "Internal Server Error"), (302, "Found"), (403, "Forbidden")])
+    func otherStatusesBackOff(_ status: Int, _ text: String) async throws {
+        let port = try oneShotHTTPServer(
+            response: "HTTP/1.1 \(status) \(text)\r\nLocation: http://127.0.0.1:1/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        let downloader = try ArtifactDownloader(policy: .allowLoopback)
+        let error = await stageSetError {
+            _ = try await downloader.fetch(
+                Artifact(url: "http://127.0.0.1:\(port)/a.tar.gz", digest: sha256([]), revision: "r"))
+        }
+        #expect(error?.reason == .stageFailed)
+        #expect(error?.retry == .backoff)
+        #expect(error?.message.contains("HTTP \(status)") == true)
+    }
+
     @Test func productionPolicyRefusesTheLoopbackServer() async throws {
         try await withArtifactServer { _, server in
             let bytes = try tarball([file("a.yaml", "a")])

@@ -96,3 +96,48 @@ func blocks(_ data: [UInt8]) -> [UInt8] {
 
 /// The two zero blocks that end a tar stream.
 let endOfArchive = [UInt8](repeating: 0, count: 1024)
+
+/// A loopback TCP listener that answers one connection with `response` (raw HTTP bytes), then closes.
+/// Returns the port; the listener thread ends after that connection or when nothing connects for 30 s.
+func oneShotHTTPServer(response: String) throws -> Int {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard listener >= 0 else { throw POSIXError(.EIO) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, listen(listener, 1) == 0 else {
+        close(listener)
+        throw POSIXError(.EADDRINUSE)
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+    }
+    let port = Int(UInt16(bigEndian: address.sin_port))
+    let bytes = Array(response.utf8)
+    Thread {
+        defer { close(listener) }
+        var poll = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+        guard Glibc.poll(&poll, 1, 30_000) == 1 else { return }
+        let connection = accept(listener, nil, nil)
+        guard connection >= 0 else { return }
+        defer { close(connection) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var request: [UInt8] = []
+        while !request.ends(with: Array("\r\n\r\n".utf8)) {
+            let count = read(connection, &buffer, buffer.count)
+            if count <= 0 { return }
+            request += buffer[..<count]
+        }
+        _ = bytes.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+    }.start()
+    return port
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+}
