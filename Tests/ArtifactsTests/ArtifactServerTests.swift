@@ -95,6 +95,7 @@ struct ArtifactServerTests {
                     == before.conditions.condition("Ready")?.lastTransitionTime)
             #expect(server.published(kind: .externalArtifact, namespace: "apps", name: "ea") == second)
 
+            #expect(server.storedPaths == ["/" + first.path, "/" + second.path].sorted())
             let http = try HTTPClient()
             let old = try await http.send(HTTPRequest(url: first.url))
             #expect(old.status == 200)
