@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYAML", "KubeModel"], swiftSettings: swiftSettings),
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(name: "GPGME", dependencies: ["CGPGME"], swiftSettings: swiftSettings),
+        .target(name: "Archive", dependencies: ["CArchive"], swiftSettings: swiftSettings),
 
         // Model band.
         .target(
@@ -97,6 +98,12 @@ let package = Package(
         .target(name: "StageSetSources", dependencies: ["StageSetCore", "KubeAPI", "KubeModel", "StageSetAPI"], swiftSettings: swiftSettings),
         .target(name: "StageSetDecryptorPGP", dependencies: ["StageSetCore", "GPGME"], swiftSettings: swiftSettings),
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
+        // Artifacts: download, digest check and safe extraction of source artifacts.
+        .target(
+            name: "Artifacts",
+            dependencies: ["Archive", "Curl", "StageSetCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Render: kustomize-compatible build, stage patches and postBuild substitution.
         .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI", "StageSetCore", "KubeAPI"], swiftSettings: swiftSettings),
 
@@ -104,7 +111,7 @@ let package = Package(
         .target(
             name: "KubeEmbedded",
             dependencies: [
-                "KubeModel", "YAML", "CEL",
+                "KubeModel", "YAML", "CEL", "Archive",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -220,6 +227,14 @@ let package = Package(
         .testTarget(
             name: "StageSetControllerTests",
             dependencies: ["StageSetController", "StageSetAPI", "StageSetCore", "KubeModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtifactsTests",
+            dependencies: [
+                "Artifacts", "Archive", "KubeEmbedded", "KubeClient", "KubeAPI", "KubeModel", "StageSetCore",
+                "StageSetAPI", "StageSetTesting", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "StageSetCLITests", dependencies: ["StageSetCLI", "YAML", "KubeModel", "StageSetTesting"], swiftSettings: swiftSettings),

@@ -9,6 +9,7 @@ enum CurlGlobal {
 final class EasyHandle {
     let raw: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
     init() throws(CurlError) {
@@ -25,6 +26,7 @@ final class EasyHandle {
     deinit {
         curl_easy_cleanup(raw)
         curl_slist_free_all(headerList)
+        curl_slist_free_all(resolveList)
         errorBuffer.deallocate()
     }
 
@@ -61,17 +63,30 @@ final class EasyHandle {
 
     /// Replaces the request header lines; the list lives as long as this handle.
     func setHeaders(_ lines: [String]) throws(CurlError) {
+        let list = try Self.makeList(lines)
+        try CurlError.check(CCurl_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, list))
+        curl_slist_free_all(headerList)
+        headerList = list
+    }
+
+    /// Replaces the pinned name resolutions (`CURLOPT_RESOLVE`); the list lives as long as this handle.
+    func setResolve(_ entries: [String]) throws(CurlError) {
+        let list = try Self.makeList(entries)
+        try CurlError.check(CCurl_easy_setopt_slist(raw, CURLOPT_RESOLVE, list))
+        curl_slist_free_all(resolveList)
+        resolveList = list
+    }
+
+    private static func makeList(_ lines: [String]) throws(CurlError) -> UnsafeMutablePointer<curl_slist>? {
         var list: UnsafeMutablePointer<curl_slist>?
         for line in lines {
-            guard let next = curl_slist_append(list, line) else {
+            guard !line.utf8.contains(0), let next = curl_slist_append(list, line) else {
                 curl_slist_free_all(list)
                 throw CurlError.usage("curl_slist_append failed")
             }
             list = next
         }
-        try CurlError.check(CCurl_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, list))
-        curl_slist_free_all(headerList)
-        headerList = list
+        return list
     }
 
     func infoLong(_ info: CURLINFO) -> Int {
@@ -127,6 +142,7 @@ final class EasyHandle {
         // No `Expect: 100-continue` round trip for large bodies.
         if !request.headers.contains(where: { $0.name.lowercased() == "expect" }) { lines.append("Expect:") }
         try setHeaders(lines)
+        if !request.resolve.isEmpty { try setResolve(request.resolve) }
 
         if let timeout = request.timeout { try set(CURLOPT_TIMEOUT_MS, max(1, timeout.milliseconds)) }
         if let timeout = request.connectTimeout { try set(CURLOPT_CONNECTTIMEOUT_MS, max(1, timeout.milliseconds)) }

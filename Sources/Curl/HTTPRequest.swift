@@ -12,10 +12,13 @@ public struct HTTPRequest: Sendable {
     public var timeout: Duration?
     /// Limit on establishing the connection (TCP + TLS).
     public var connectTimeout: Duration?
+    /// Pinned name resolutions (`CURLOPT_RESOLVE` entries `host:port:address[,address...]`): libcurl connects
+    /// to these addresses instead of resolving `host` itself.
+    public var resolve: [String]
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
-        timeout: Duration? = nil, connectTimeout: Duration? = nil
+        timeout: Duration? = nil, connectTimeout: Duration? = nil, resolve: [String] = []
     ) {
         self.method = method
         self.url = url
@@ -23,6 +26,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.resolve = resolve
     }
 }
 

@@ -165,6 +165,26 @@ public final class EmbeddedAPIServer: Sendable {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 
+    /// Handles one request as the admin identity in-process, through the same code path as HTTPS requests
+    /// (admission, validation, resourceVersion, watch events). Watch requests are refused (400).
+    ///
+    /// - Parameters:
+    ///   - path: the API path with an optional query, e.g. `/apis/source.toolkit.fluxcd.io/v1/namespaces/a/gitrepositories`.
+    ///   - contentType: the body's media type (`application/merge-patch+json` for a merge patch, ...).
+    /// - Returns: the HTTP status and the decoded JSON body (nil when the body is empty or not JSON).
+    public func adminRequest(_ method: String, _ path: String, body: JSONValue? = nil,
+                             contentType: String = "application/json") -> (status: Int, body: JSONValue?) {
+        var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(adminToken)"), ("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", contentType)) }
+        let request = APIRequest(method: method, uri: path, headers: headers, body: body.map { JSON.encodeToBytes($0) } ?? [])
+        if request.query("watch") == "true" || request.query("watch") == "1" || request.path.hasPrefix("/apis/watch")
+            || request.path.hasPrefix("/api/v1/watch") || request.path.contains("/watch/") {
+            return (400, nil)
+        }
+        guard case .full(let status, _, let bytes) = core.handle(request) else { return (400, nil) }
+        return (status, bytes.isEmpty ? nil : try? JSON.decode(bytes))
+    }
+
     /// Forgets the watch history so that every older resourceVersion is answered with 410 Expired.
     public func compactWatchHistory() {
         core.lock.withLock { core.store.compact() }
