@@ -95,6 +95,15 @@ let package = Package(
         ),
         .target(name: "StageSetDecryptorPGP", dependencies: ["StageSetCore", "GPGME"], swiftSettings: swiftSettings),
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
+        // Apply: server-side apply and the kstatus/CEL verify wait, as pipeline steps.
+        .target(
+            name: "Apply",
+            dependencies: [
+                "StageSetCore", "KubeAPI", "KubeModel", "StageSetAPI", "Health",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Render: kustomize-compatible build, stage patches and postBuild substitution.
         .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI"], swiftSettings: swiftSettings),
 
@@ -197,6 +206,14 @@ let package = Package(
             dependencies: [
                 "StageSetDecryptors", "StageSetDecryptorPGP", "StageSetCore", "KubeModel", "YAML", "Curl",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ApplyTests",
+            dependencies: [
+                "Apply", "StageSetCore", "StageSetAPI", "KubeAPI", "KubeModel", "Health", "KubeClient", "KubeEmbedded",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

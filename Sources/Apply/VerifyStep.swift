@@ -1,0 +1,221 @@
+import Health
+import KubeAPI
+import KubeModel
+import Logging
+public import StageSetAPI
+public import StageSetCore
+
+/// The pipeline's verify phase: waits until the stage's objects are healthy (CTL-15/16/20).
+///
+/// The objects waited on are `work.applied` (unless `readyChecks.disableWait`) and the `readyChecks.checks`
+/// references; with `disableWait`, applied objects whose kind has a `readyChecks.exprs` rule are still waited on.
+/// An object whose group and kind has an `exprs` rule is judged by that CEL rule, any other by kstatus
+/// (``KStatusComputer``). The objects are read every ``pollInterval``:
+/// - every object Current: the stage is verified;
+/// - any object Failed: the stage fails at once (`StageFailed`, backoff), naming the object and why;
+/// - the timeout (``timeout(stage:spec:fallback:)``) passes with objects still in progress, missing (a deleted
+///   object may be recreated) or unreadable: the effective `onTimeout` decides — `Hold` throws
+///   `StageProgressing` (transient) naming the objects not ready, `Rollback` fails the stage.
+public struct VerifyStep: StageStep {
+    /// The last level of the timeout ladder.
+    public static let defaultTimeout: Duration = .seconds(15 * 60)
+
+    /// How often the objects are read (reference: 2s).
+    public var pollInterval: Duration
+    /// The timeout when neither the stage nor the spec sets one.
+    public var defaultTimeout: Duration
+    /// How often a long wait logs which objects it still waits for.
+    public var heartbeatInterval: Duration
+
+    public init(pollInterval: Duration = .seconds(2), defaultTimeout: Duration = VerifyStep.defaultTimeout,
+                heartbeatInterval: Duration = .seconds(60)) {
+        self.pollInterval = pollInterval
+        self.defaultTimeout = defaultTimeout
+        self.heartbeatInterval = heartbeatInterval
+    }
+
+    public var phase: PipelinePhase { .verify }
+
+    /// The verify timeout: `readyChecks.timeout` > `stages[].timeout` > `spec.timeout` > `fallback`;
+    /// levels that are not positive are skipped (CTL-20).
+    public static func timeout(stage: Stage, spec: StageSetSpec, fallback: Duration = defaultTimeout) -> Duration {
+        for level in [stage.readyChecks?.timeout, stage.timeout, spec.timeout] {
+            if let level, level.nanoseconds > 0 { return level.swiftDuration }
+        }
+        return fallback
+    }
+
+    /// What a verify timeout means: `stages[].onTimeout` > `spec.onTimeout` > `Hold`.
+    public static func onTimeout(stage: Stage, spec: StageSetSpec) -> FailurePolicy {
+        stage.onTimeout ?? spec.onTimeout ?? .hold
+    }
+
+    public func run(_ work: inout StageWork, context: StageContext) async throws {
+        let readyChecks = work.stage.readyChecks
+        let rules = try Self.compile(readyChecks?.exprs ?? [])
+        var targets: [Target] = []
+        var seen: Set<ObjectIdentity> = []
+        func add(_ target: Target) {
+            if seen.insert(target.identity).inserted { targets.append(target) }
+        }
+        let waitAll = !(readyChecks?.disableWait ?? false)
+        for identity in work.applied
+        where waitAll || rules.contains(where: { $0.group == identity.group && $0.kind == identity.kind }) {
+            add(Target(identity: identity, apiVersion: nil))
+        }
+        let namespace = work.stageSetKey.namespace
+        for reference in readyChecks?.checks ?? [] {
+            let apiVersion = reference.apiVersion.flatMap { $0.isEmpty ? nil : $0 }
+            // Without an apiVersion: the group of an applied object of that kind, else the core group.
+            let group =
+                apiVersion.map { GroupVersionKind(apiVersion: $0, kind: reference.kind).group }
+                ?? work.applied.first { $0.kind == reference.kind }?.group ?? ""
+            add(Target(
+                identity: ObjectIdentity(
+                    namespace: reference.namespace ?? namespace, name: reference.name, group: group,
+                    kind: reference.kind),
+                apiVersion: apiVersion))
+        }
+        guard !targets.isEmpty else { return }
+
+        let timeout = Self.timeout(stage: work.stage, spec: work.stageSet.spec, fallback: defaultTimeout)
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var nextHeartbeat = clock.now + heartbeatInterval
+        let probe = Probe(client: context.client, rules: rules)
+        while true {
+            var results: [(ObjectIdentity, HealthResult)] = []
+            for target in targets {
+                results.append(try await probe.health(of: target))
+            }
+            let failed = results.filter { $0.1.status == .failed }
+            if !failed.isEmpty {
+                let message = failed.map { "\($0.0.displayName) failed: \($0.1.message)" }.joined(separator: "; ")
+                throw StageSetError(.stageFailed, message, retry: .backoff)
+            }
+            let pending = results.filter { $0.1.status != .current }
+            if pending.isEmpty {
+                work.notes.append("\(results.count) object(s) ready")
+                return
+            }
+            let now = clock.now
+            if now >= deadline {
+                throw timedOut(pending, after: timeout, work: work)
+            }
+            if now >= nextHeartbeat {
+                nextHeartbeat = now + heartbeatInterval
+                context.logger.info("waiting for objects to become ready", metadata: [
+                    "stage": "\(work.stage.name)", "pending": "\(Self.describe(pending))",
+                ])
+            }
+            try await Task.sleep(for: min(pollInterval, deadline - now))
+        }
+    }
+
+    private func timedOut(_ pending: [(ObjectIdentity, HealthResult)], after timeout: Duration, work: StageWork)
+        -> StageSetError
+    {
+        let text = "stage \"\(work.stage.name)\" not ready after \(timeout.goText): \(Self.describe(pending))"
+        switch Self.onTimeout(stage: work.stage, spec: work.stageSet.spec) {
+        case .hold: return StageSetError(.stageProgressing, text, retry: .transient)
+        case .rollback: return StageSetError(.stageFailed, text, retry: .backoff)
+        }
+    }
+
+    /// `Deployment apps/web (InProgress: Replicas: 0/1)`, … — at most five objects, then a count.
+    static func describe(_ pending: [(ObjectIdentity, HealthResult)]) -> String {
+        let shown = pending.prefix(5).map { identity, result in
+            let detail = result.message.isEmpty ? result.status.rawValue : "\(result.status.rawValue): \(result.message)"
+            return "\(identity.displayName) (\(detail))"
+        }
+        let more = pending.count > 5 ? " and \(pending.count - 5) more" : ""
+        return shown.joined(separator: ", ") + more
+    }
+
+    /// Compiles `readyChecks.exprs`; a rule that does not compile is an invalid spec.
+    static func compile(_ exprs: [CustomHealthCheck]) throws -> [ExpressionHealthCheck] {
+        try exprs.enumerated().map { index, expr in
+            let field = "readyChecks.exprs[\(index)]"
+            guard let current = expr.current, !current.isEmpty else {
+                throw StageSetError(.invalidSpec, "\(field) (\(expr.kind)): current is required", retry: .terminal)
+            }
+            do {
+                return try ExpressionHealthCheck(
+                    apiVersion: expr.apiVersion, kind: expr.kind, current: current,
+                    inProgress: expr.inProgress.flatMap { $0.isEmpty ? nil : $0 },
+                    failed: expr.failed.flatMap { $0.isEmpty ? nil : $0 })
+            } catch {
+                throw StageSetError(.invalidSpec, "\(field) (\(expr.kind)): \(error)", retry: .terminal)
+            }
+        }
+    }
+}
+
+/// One object verify waits on.
+struct Target: Sendable {
+    /// For a `checks` reference, the namespace is a guess until the kind's scope is known.
+    var identity: ObjectIdentity
+    /// The version to read (`checks[].apiVersion`); `nil` reads the server's preferred version.
+    var apiVersion: String?
+}
+
+/// Reads one object and computes its health.
+struct Probe: Sendable {
+    let client: any KubernetesClient
+    let rules: [ExpressionHealthCheck]
+
+    /// The object's identity (its namespace dropped when the kind is cluster-scoped) and health.
+    /// Missing objects and kinds are `NotFound`, read errors `Unknown`; only an RBAC denial throws.
+    func health(of target: Target) async throws -> (ObjectIdentity, HealthResult) {
+        var identity = target.identity
+        let mapping: ResourceMapping
+        do {
+            if let apiVersion = target.apiVersion {
+                mapping = try await client.mapper.mapping(for: GroupVersionKind(apiVersion: apiVersion, kind: identity.kind))
+            } else {
+                mapping = try await client.mapper.preferredMapping(for: identity.groupKind)
+            }
+        } catch let error as KubeClientError where error.code == .noKindMatch {
+            return (identity, HealthResult(status: .notFound, message: "the kind is not served by the apiserver"))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            return (identity, .unknown("resolving the kind: \(error)"))
+        }
+        if !mapping.namespaced { identity.namespace = "" }
+        let object: KubeObject
+        do {
+            object = try await client.get(mapping.gvk, namespace: identity.namespace, name: identity.name)
+        } catch let error as KubeError where error.isNotFound {
+            return (identity, .notFound())
+        } catch let error as KubeError where error.isForbidden {
+            throw StageSetError(
+                .rbacDenied,
+                "RBAC denied reading \(identity.displayName) — grant the missing verb to the tenant ServiceAccount (\(error.message))",
+                retry: .terminal)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            return (identity, .unknown("reading: \(error)"))
+        }
+        if let rule = rules.first(where: { $0.applies(to: object.json) }) {
+            return (identity, rule.evaluate(object.json))
+        }
+        var result = KStatusComputer.compute(object.json)
+        if KStatusComputer.readsOwnedPods(object.json) {
+            result = KStatusComputer.applyingPodFailures(result, podStatuses: await podStatuses(of: object))
+        }
+        return (identity, result)
+    }
+
+    /// The kstatus of the Pods `object` selects (`spec.selector`) in its namespace; none when unreadable.
+    private func podStatuses(of object: KubeObject) async -> [KStatus] {
+        guard let selectorValue = object.value(at: ["spec", "selector"]),
+            let selector = try? LabelSelector(json: selectorValue)?.selector(), !selector.isEmpty,
+            let pods = try? await client.list(
+                GroupVersionKind(group: "", version: "v1", kind: "Pod"), namespace: object.namespace,
+                options: ListOptions(labelSelector: selector.description))
+        else { return [] }
+        return pods.items.map { KStatusComputer.compute($0.json).status }
+    }
+}
