@@ -20,9 +20,9 @@ struct ApplyStepTests {
             try await Self.quick.run(&work, context: Make.context(cluster.client))
 
             #expect(work.applied == [
-                Make.identity("CustomResourceDefinition", "apiextensions.k8s.io", namespace: "", "gadgets.example.com"),
-                Make.identity("Namespace", namespace: "", "apps"),
-                Make.identity("Gadget", "example.com", "g1"),
+                Make.identity("CustomResourceDefinition", "gadgets.example.com", group: "apiextensions.k8s.io", namespace: ""),
+                Make.identity("Namespace", "apps", namespace: ""),
+                Make.identity("Gadget", "g1", group: "example.com"),
             ])
             #expect(work.notes == ["3 created"])
             let gadget = try #require(try await cluster.get("example.com/v1", "Gadget", namespace: "apps", name: "g1"))
@@ -50,8 +50,8 @@ struct ApplyStepTests {
 
             #expect(work.applied == [
                 Make.identity("ConfigMap", "defaulted"),
-                Make.identity("ConfigMap", namespace: "other", "explicit"),
-                Make.identity("ClusterRole", "rbac.authorization.k8s.io", namespace: "", "shop-reader"),
+                Make.identity("ConfigMap", "explicit", namespace: "other"),
+                Make.identity("ClusterRole", "shop-reader", group: "rbac.authorization.k8s.io", namespace: ""),
             ])
             #expect(try await cluster.get("v1", "ConfigMap", namespace: "apps", name: "defaulted") != nil)
             #expect(try await cluster.get("v1", "ConfigMap", namespace: "other", name: "explicit") != nil)

@@ -137,11 +137,11 @@ enum Make {
     }
 
     static func context(_ client: any KubernetesClient) -> StageContext {
-        StageContext(registry: PluginRegistry(), client: client, logger: Logger(label: "apply-tests"))
+        StageContext(registry: PluginRegistry(), client: client, logger: Logger(label: "apply-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
-    static func identity(_ kind: String, _ group: String = "", namespace: String = stageSetNamespace,
-                         _ name: String) -> ObjectIdentity {
+    static func identity(_ kind: String, _ name: String, group: String = "",
+                         namespace: String = stageSetNamespace) -> ObjectIdentity {
         ObjectIdentity(namespace: namespace, name: name, group: group, kind: kind)
     }
 }

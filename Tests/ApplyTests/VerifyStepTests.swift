@@ -187,7 +187,7 @@ struct VerifyStepTests {
                 checks.exprs = [rule]
             }
             var work = Make.work([], stage: stage)
-            work.applied = [Make.identity("Gadget", "example.com", "g1")]
+            work.applied = [Make.identity("Gadget", "g1", group: "example.com")]
             let error = try #require(await failure(of: Self.verify, &work, context: Make.context(cluster.client)))
             #expect(error.reason == .invalidSpec)
             #expect(error.retry == .terminal)
