@@ -205,7 +205,17 @@ struct Probe: Sendable {
         if KStatusComputer.readsOwnedPods(object.json) {
             result = KStatusComputer.applyingPodFailures(result, podStatuses: await podStatuses(of: object))
         }
+        if result.status == .failed { result.message = Self.failureDetail(object, kstatus: result.message) }
         return (identity, result)
+    }
+
+    /// The message of the object's own `Failed` or `Stalled` condition (e.g. a Job's "has reached the
+    /// specified backoff limit") ahead of kstatus' summary, which rarely says why.
+    static func failureDetail(_ object: KubeObject, kstatus: String) -> String {
+        guard let own = object.conditions.first(where: {
+            ($0.type == "Failed" || $0.type == "Stalled") && $0.status == .true && !$0.message.isEmpty
+        }), !kstatus.contains(own.message) else { return kstatus }
+        return kstatus.isEmpty ? own.message : "\(own.message) (\(kstatus))"
     }
 
     /// The kstatus of the Pods `object` selects (`spec.selector`) in its namespace; none when unreadable.

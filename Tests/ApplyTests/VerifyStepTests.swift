@@ -79,7 +79,7 @@ struct VerifyStepTests {
             #expect(ContinuousClock.now - started < .seconds(30))
             #expect(error.reason == .stageFailed)
             #expect(error.retry == .backoff)
-            #expect(error.message.hasPrefix("Job apps/migrate failed: "))
+            #expect(error.message == "Job apps/migrate failed: Job has reached the specified backoff limit (Job Failed. failed: 1/1)")
             #expect(!error.message.contains("Deployment"))
         }
     }
