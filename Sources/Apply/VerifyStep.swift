@@ -26,12 +26,15 @@ public struct VerifyStep: StageStep {
     public var defaultTimeout: Duration
     /// How often a long wait logs which objects it still waits for.
     public var heartbeatInterval: Duration
+    /// How many objects are read at once in each round.
+    public var readConcurrency: Int
 
     public init(pollInterval: Duration = .seconds(2), defaultTimeout: Duration = VerifyStep.defaultTimeout,
-                heartbeatInterval: Duration = .seconds(60)) {
+                heartbeatInterval: Duration = .seconds(60), readConcurrency: Int = 8) {
         self.pollInterval = pollInterval
         self.defaultTimeout = defaultTimeout
         self.heartbeatInterval = heartbeatInterval
+        self.readConcurrency = readConcurrency
     }
 
     public var phase: PipelinePhase { .verify }
@@ -84,10 +87,7 @@ public struct VerifyStep: StageStep {
         var nextHeartbeat = clock.now + heartbeatInterval
         let probe = Probe(client: context.client, rules: rules)
         while true {
-            var results: [(ObjectIdentity, HealthResult)] = []
-            for target in targets {
-                results.append(try await probe.health(of: target))
-            }
+            let results = try await probe.health(of: targets, concurrency: readConcurrency)
             let failed = results.filter { $0.1.status == .failed }
             if !failed.isEmpty {
                 let message = failed.map { "\($0.0.displayName) failed: \($0.1.message)" }.joined(separator: "; ")
@@ -163,6 +163,26 @@ struct Target: Sendable {
 struct Probe: Sendable {
     let client: any KubernetesClient
     let rules: [ExpressionHealthCheck]
+
+    /// The health of every target, in target order, reading at most `concurrency` objects at once.
+    func health(of targets: [Target], concurrency: Int) async throws -> [(ObjectIdentity, HealthResult)] {
+        try await withThrowingTaskGroup(of: (Int, ObjectIdentity, HealthResult).self) { group in
+            var results = [(ObjectIdentity, HealthResult)?](repeating: nil, count: targets.count)
+            var next = 0
+            func launch() {
+                let index = next
+                let target = targets[index]
+                group.addTask { let (identity, result) = try await health(of: target); return (index, identity, result) }
+                next += 1
+            }
+            while next < min(max(concurrency, 1), targets.count) { launch() }
+            while let (index, identity, result) = try await group.next() {
+                results[index] = (identity, result)
+                if next < targets.count { launch() }
+            }
+            return results.compactMap { $0 }
+        }
+    }
 
     /// The object's identity (its namespace dropped when the kind is cluster-scoped) and health.
     /// Missing objects and kinds are `NotFound`, read errors `Unknown`; only an RBAC denial throws.

@@ -36,6 +36,24 @@ struct ApplyStepTests {
         }
     }
 
+    @Test func aCRDWhoseNamesAreRejectedStopsTheStage() async throws {
+        try await Cluster.with { cluster in
+            try await cluster.namespace("apps")
+            // A second CRD claiming the kind Gadget under another plural: its names are not accepted.
+            var rival = try Make.gadgetCRD()
+            rival.name = "gizmos.example.com"
+            rival.setValue(["kind": "Gadget", "plural": "gizmos", "singular": "gizmo"], at: ["spec", "names"])
+            var work = Make.work([try Make.gadgetCRD(), rival, Make.gadget("g1")])
+            let error = try #require(await failure(of: Self.quick, &work, context: Make.context(cluster.client)))
+            #expect(error.reason == .stageFailed)
+            #expect(error.retry == .terminal)
+            #expect(error.message.hasPrefix("CustomResourceDefinition gizmos.example.com was not accepted: "))
+            #expect(error.message.hasSuffix("(KindConflict)"))
+            #expect(work.applied.map(\.name) == ["gadgets.example.com", "gizmos.example.com"])
+            #expect(try await cluster.get("example.com/v1", "Gadget", namespace: "apps", name: "g1") == nil)
+        }
+    }
+
     @Test func namespacesAreDefaultedAndClusterScopedObjectsCarryNone() async throws {
         try await Cluster.with { cluster in
             try await cluster.namespace("apps")

@@ -84,6 +84,36 @@ struct VerifyStepTests {
         }
     }
 
+    @Test func aStatefulSetWithACrashLoopingPodFails() async throws {
+        try await Cluster.with { cluster in
+            try await cluster.namespace("apps")
+            let context = Make.context(cluster.client)
+            let hold = [WorkloadSimulator.outcomeAnnotation: "hold"]
+            var statefulSet = Make.deployment("db", annotations: hold)
+            statefulSet.gvk = GroupVersionKind(group: "apps", version: "v1", kind: "StatefulSet")
+            statefulSet.setValue("db", at: ["spec", "serviceName"])
+            var work = Make.work([statefulSet], stage: Self.stage())
+            try await Self.apply.run(&work, context: context)
+
+            // The StatefulSet's Pod (selected by its labels) crash-loops.
+            var pod = KubeObject(apiVersion: "v1", kind: "Pod", namespace: "apps", name: "db-0")
+            pod.annotations = hold
+            pod.labels = ["app": "db"]
+            pod.object["spec"] = ["containers": [["name": "db", "image": "registry.example/db:1"]]]
+            _ = try await cluster.client.create(pod)
+            _ = try await cluster.client.patchStatus(
+                GroupVersionKind(group: "", version: "v1", kind: "Pod"), namespace: "apps", name: "db-0",
+                patch: .merge(["status": [
+                    "phase": "Running",
+                    "containerStatuses": [["name": "db", "ready": false, "restartCount": 5, "image": "registry.example/db:1",
+                                           "imageID": "", "state": ["waiting": ["reason": "CrashLoopBackOff"]]]],
+                ]]))
+            let error = try #require(await failure(of: Self.verify, &work, context: context))
+            #expect(error.reason == .stageFailed)
+            #expect(error.message == "StatefulSet apps/db failed: 1 pods have failed")
+        }
+    }
+
     @Test func holdBecomesStageProgressingAfterTheTimeout() async throws {
         try await Cluster.with { cluster in
             try await cluster.namespace("apps")
