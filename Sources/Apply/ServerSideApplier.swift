@@ -174,6 +174,16 @@ public struct ServerSideApplier: Sendable {
             report.entries.append(AppliedObject(identity: identity, action: action))
             logger.debug("applied", metadata: ["object": "\(identity.displayName)", "action": "\(action.rawValue)"])
             return after
+        } catch let error as KubeError where error.isNotFound {
+            // An apply creates missing objects: a 404 means the resource is no longer served. A mapper that
+            // still maps it is stale; re-read, and name the missing kind if it is gone.
+            await client.mapper.invalidate()
+            do {
+                _ = try await client.mapper.mapping(for: object.gvk)
+            } catch {
+                throw ApplyFailures.failure(error, applying: identity.displayName)
+            }
+            throw ApplyFailures.failure(error, applying: identity.displayName)
         } catch {
             throw ApplyFailures.failure(error, applying: identity.displayName)
         }

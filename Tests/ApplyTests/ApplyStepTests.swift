@@ -157,6 +157,24 @@ struct ApplyStepTests {
         }
     }
 
+    @Test func aKindWhoseCRDWasRemovedIsReportedAsUnknown() async throws {
+        try await Cluster.with { cluster in
+            try await cluster.namespace("apps")
+            let context = Make.context(cluster.client)
+            var first = Make.work([try Make.gadgetCRD(), Make.gadget("g1")])
+            try await Self.quick.run(&first, context: context)
+            // The CRD goes away; the client's mapper still maps Gadget.
+            _ = try await cluster.client.delete(
+                GroupVersionKind(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition"),
+                name: "gadgets.example.com")
+            var second = Make.work([Make.gadget("g1")])
+            let error = try #require(await failure(of: Self.quick, &second, context: context))
+            #expect(error.reason == .rbacDenied)
+            #expect(error.message
+                == "Gadget apps/g1 refers to a kind not registered with the apiserver — install the corresponding CRD.")
+        }
+    }
+
     @Test func invalidObjectFailsWithTheServersMessage() async throws {
         try await Cluster.with { cluster in
             try await cluster.namespace("apps")
