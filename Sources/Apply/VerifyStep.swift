@@ -28,13 +28,17 @@ public struct VerifyStep: StageStep {
     public var heartbeatInterval: Duration
     /// How many objects are read at once in each round.
     public var readConcurrency: Int
+    /// Also watch the objects, so a change starts the next round before the poll interval ends
+    /// (a watch the identity may not open is skipped; polling carries on).
+    public var watchChanges: Bool
 
     public init(pollInterval: Duration = .seconds(2), defaultTimeout: Duration = VerifyStep.defaultTimeout,
-                heartbeatInterval: Duration = .seconds(60), readConcurrency: Int = 8) {
+                heartbeatInterval: Duration = .seconds(60), readConcurrency: Int = 8, watchChanges: Bool = true) {
         self.pollInterval = pollInterval
         self.defaultTimeout = defaultTimeout
         self.heartbeatInterval = heartbeatInterval
         self.readConcurrency = readConcurrency
+        self.watchChanges = watchChanges
     }
 
     public var phase: PipelinePhase { .verify }
@@ -64,7 +68,7 @@ public struct VerifyStep: StageStep {
         let waitAll = !(readyChecks?.disableWait ?? false)
         for identity in work.applied
         where waitAll || rules.contains(where: { $0.group == identity.group && $0.kind == identity.kind }) {
-            add(Target(identity: identity, apiVersion: nil))
+            add(Target(identity: identity, apiVersion: nil, isCheck: false))
         }
         let namespace = work.stageSetKey.namespace
         for reference in readyChecks?.checks ?? [] {
@@ -77,7 +81,7 @@ public struct VerifyStep: StageStep {
                 identity: ObjectIdentity(
                     namespace: reference.namespace ?? namespace, name: reference.name, group: group,
                     kind: reference.kind),
-                apiVersion: apiVersion))
+                apiVersion: apiVersion, isCheck: true))
         }
         guard !targets.isEmpty else { return }
 
@@ -86,33 +90,59 @@ public struct VerifyStep: StageStep {
         let deadline = clock.now + timeout
         var nextHeartbeat = clock.now + heartbeatInterval
         let probe = Probe(client: context.client, rules: rules)
-        while true {
-            let results = try await probe.health(of: targets, concurrency: readConcurrency)
-            let failed = results.filter { $0.1.status == .failed }
-            if !failed.isEmpty {
-                let message = failed.map { "\($0.0.displayName) failed: \($0.1.message)" }.joined(separator: "; ")
-                throw StageSetError(.stageFailed, message, retry: .backoff)
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        defer { wake.finish() }
+        try await withThrowingTaskGroup(of: Void.self) { watchers in
+            defer { watchers.cancelAll() }
+            var watched: Set<WatchKey> = []
+            var wakeup = wakeups.makeAsyncIterator()
+            while true {
+                try Task.checkCancellation()
+                let readings = try await probe.health(of: targets, concurrency: readConcurrency)
+                let failed = readings.filter { $0.result.status == .failed }
+                if !failed.isEmpty {
+                    let message = failed.map { "\($0.identity.displayName) failed: \($0.result.message)" }
+                        .joined(separator: "; ")
+                    throw StageSetError(.stageFailed, message, retry: .backoff)
+                }
+                let pending = readings.filter { $0.result.status != .current }
+                if pending.isEmpty {
+                    work.notes.append("\(readings.count) object(s) ready")
+                    return
+                }
+                let now = clock.now
+                if now >= deadline {
+                    throw timedOut(pending, after: timeout, work: work)
+                }
+                if now >= nextHeartbeat {
+                    nextHeartbeat = now + heartbeatInterval
+                    context.logger.info("waiting for objects to become ready", metadata: [
+                        "stage": "\(work.stage.name)", "pending": "\(Self.describe(pending))",
+                    ])
+                }
+                if watchChanges {
+                    for (target, reading) in zip(targets, readings) {
+                        guard let key = WatchKey(target: target, reading: reading, owner: work.stageSetKey,
+                                                 stage: work.stage.name),
+                            watched.insert(key).inserted
+                        else { continue }
+                        let client = context.client
+                        let pause = pollInterval
+                        watchers.addTask { await key.watch(client: client, wake: wake, pause: pause) }
+                    }
+                }
+                // The next round starts after the poll interval, or sooner when a watched object changes.
+                let timer = Task {
+                    try? await Task.sleep(for: min(pollInterval, deadline - now))
+                    wake.yield()
+                }
+                _ = await wakeup.next()
+                timer.cancel()
             }
-            let pending = results.filter { $0.1.status != .current }
-            if pending.isEmpty {
-                work.notes.append("\(results.count) object(s) ready")
-                return
-            }
-            let now = clock.now
-            if now >= deadline {
-                throw timedOut(pending, after: timeout, work: work)
-            }
-            if now >= nextHeartbeat {
-                nextHeartbeat = now + heartbeatInterval
-                context.logger.info("waiting for objects to become ready", metadata: [
-                    "stage": "\(work.stage.name)", "pending": "\(Self.describe(pending))",
-                ])
-            }
-            try await Task.sleep(for: min(pollInterval, deadline - now))
         }
     }
 
-    private func timedOut(_ pending: [(ObjectIdentity, HealthResult)], after timeout: Duration, work: StageWork)
+    private func timedOut(_ pending: [Reading], after timeout: Duration, work: StageWork)
         -> StageSetError
     {
         let text = "stage \"\(work.stage.name)\" not ready after \(timeout.goText): \(Self.describe(pending))"
@@ -123,8 +153,9 @@ public struct VerifyStep: StageStep {
     }
 
     /// `Deployment apps/web (InProgress: Replicas: 0/1)`, … — at most five objects, then a count.
-    static func describe(_ pending: [(ObjectIdentity, HealthResult)]) -> String {
-        let shown = pending.prefix(5).map { identity, result in
+    static func describe(_ pending: [Reading]) -> String {
+        let shown = pending.prefix(5).map { reading in
+            let (identity, result) = (reading.identity, reading.result)
             let detail = result.message.isEmpty ? result.status.rawValue : "\(result.status.rawValue): \(result.message)"
             return "\(identity.displayName) (\(detail))"
         }
@@ -157,6 +188,56 @@ struct Target: Sendable {
     var identity: ObjectIdentity
     /// The version to read (`checks[].apiVersion`); `nil` reads the server's preferred version.
     var apiVersion: String?
+    /// A `checks` reference rather than an applied object (which carries the stage's labels).
+    var isCheck: Bool
+}
+
+/// One object's health in one round.
+struct Reading: Sendable {
+    /// The object (namespace dropped once the kind is known to be cluster-scoped).
+    var identity: ObjectIdentity
+    var result: HealthResult
+    /// The version read, once the kind resolved.
+    var gvk: GroupVersionKind?
+}
+
+/// One watch that wakes the verify loop: the applied objects of a kind in a namespace (by the stage's labels),
+/// or one `checks` object by name.
+struct WatchKey: Hashable, Sendable {
+    var gvk: GroupVersionKind
+    /// Empty for cluster-scoped kinds.
+    var namespace: String
+    var labelSelector: String?
+    var fieldSelector: String?
+
+    init?(target: Target, reading: Reading, owner: ObjectKey, stage: String) {
+        guard let gvk = reading.gvk else { return nil }
+        self.gvk = gvk
+        namespace = reading.identity.namespace
+        if target.isCheck {
+            fieldSelector = "metadata.name=\(reading.identity.name)"
+        } else {
+            labelSelector = StageObjectLabels.labels(owner: owner, stage: stage)
+                .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }
+    }
+
+    /// Signals `wake` on every change until cancelled; reopens a stream the server ended (after `pause`),
+    /// gives up on an error (the poll carries on).
+    func watch(client: any KubernetesClient, wake: AsyncStream<Void>.Continuation, pause: Duration) async {
+        let options = WatchOptions(labelSelector: labelSelector, fieldSelector: fieldSelector, allowBookmarks: false)
+        while !Task.isCancelled {
+            do {
+                let events = try await client.watch(gvk, namespace: namespace.isEmpty ? nil : namespace, options: options)
+                for try await event in events where event.type != .bookmark {
+                    wake.yield()
+                }
+                try await Task.sleep(for: pause)
+            } catch {
+                return
+            }
+        }
+    }
 }
 
 /// Reads one object and computes its health.
@@ -165,19 +246,19 @@ struct Probe: Sendable {
     let rules: [ExpressionHealthCheck]
 
     /// The health of every target, in target order, reading at most `concurrency` objects at once.
-    func health(of targets: [Target], concurrency: Int) async throws -> [(ObjectIdentity, HealthResult)] {
-        try await withThrowingTaskGroup(of: (Int, ObjectIdentity, HealthResult).self) { group in
-            var results = [(ObjectIdentity, HealthResult)?](repeating: nil, count: targets.count)
+    func health(of targets: [Target], concurrency: Int) async throws -> [Reading] {
+        try await withThrowingTaskGroup(of: (Int, Reading).self) { group in
+            var results = [Reading?](repeating: nil, count: targets.count)
             var next = 0
             func launch() {
                 let index = next
                 let target = targets[index]
-                group.addTask { let (identity, result) = try await health(of: target); return (index, identity, result) }
+                group.addTask { (index, try await health(of: target)) }
                 next += 1
             }
             while next < min(max(concurrency, 1), targets.count) { launch() }
-            while let (index, identity, result) = try await group.next() {
-                results[index] = (identity, result)
+            while let (index, reading) = try await group.next() {
+                results[index] = reading
                 if next < targets.count { launch() }
             }
             return results.compactMap { $0 }
@@ -186,7 +267,7 @@ struct Probe: Sendable {
 
     /// The object's identity (its namespace dropped when the kind is cluster-scoped) and health.
     /// Missing objects and kinds are `NotFound`, read errors `Unknown`; only an RBAC denial throws.
-    func health(of target: Target) async throws -> (ObjectIdentity, HealthResult) {
+    func health(of target: Target) async throws -> Reading {
         var identity = target.identity
         let mapping: ResourceMapping
         do {
@@ -196,18 +277,18 @@ struct Probe: Sendable {
                 mapping = try await client.mapper.preferredMapping(for: identity.groupKind)
             }
         } catch let error as KubeClientError where error.code == .noKindMatch {
-            return (identity, HealthResult(status: .notFound, message: "the kind is not served by the apiserver"))
+            return Reading(identity: identity, result: HealthResult(status: .notFound, message: "the kind is not served by the apiserver"))
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            return (identity, .unknown("resolving the kind: \(error)"))
+            return Reading(identity: identity, result: .unknown("resolving the kind: \(error)"))
         }
         if !mapping.namespaced { identity.namespace = "" }
         let object: KubeObject
         do {
             object = try await client.get(mapping.gvk, namespace: identity.namespace, name: identity.name)
         } catch let error as KubeError where error.isNotFound {
-            return (identity, .notFound())
+            return Reading(identity: identity, result: .notFound(), gvk: mapping.gvk)
         } catch let error as KubeError where error.isForbidden {
             throw StageSetError(
                 .rbacDenied,
@@ -216,17 +297,17 @@ struct Probe: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            return (identity, .unknown("reading: \(error)"))
+            return Reading(identity: identity, result: .unknown("reading: \(error)"), gvk: mapping.gvk)
         }
         if let rule = rules.first(where: { $0.applies(to: object.json) }) {
-            return (identity, rule.evaluate(object.json))
+            return Reading(identity: identity, result: rule.evaluate(object.json), gvk: mapping.gvk)
         }
         var result = KStatusComputer.compute(object.json)
         if KStatusComputer.readsOwnedPods(object.json) {
             result = KStatusComputer.applyingPodFailures(result, podStatuses: await podStatuses(of: object))
         }
         if result.status == .failed { result.message = Self.failureDetail(object, kstatus: result.message) }
-        return (identity, result)
+        return Reading(identity: identity, result: result, gvk: mapping.gvk)
     }
 
     /// The message of the object's own `Failed` or `Stalled` condition (e.g. a Job's "has reached the

@@ -146,6 +146,14 @@ enum Make {
     }
 }
 
+extension KubeObject {
+    func withNamespace(_ namespace: String) -> KubeObject {
+        var copy = self
+        copy.namespace = namespace
+        return copy
+    }
+}
+
 /// Runs `step` and returns the `StageSetError` it throws (records an issue when it throws none or another error).
 func failure(of step: some StageStep, _ work: inout StageWork, context: StageContext,
              sourceLocation: SourceLocation = #_sourceLocation) async -> StageSetError? {

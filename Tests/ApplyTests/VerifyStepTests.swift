@@ -66,6 +66,25 @@ struct VerifyStepTests {
         }
     }
 
+    @Test func aWatchedChangeEndsTheWaitBeforeThePollInterval() async throws {
+        try await Cluster.with(simulator: WorkloadSimulator(delay: .milliseconds(300))) { cluster in
+            try await cluster.namespace("apps")
+            let context = Make.context(cluster.client)
+            var work = Make.work([Make.deployment("web")], stage: Self.stage(timeout: 60_000) { checks in
+                checks.checks = [NamespacedObjectKindReference(apiVersion: "apps/v1", kind: "Deployment", name: "api")]
+            })
+            try await Self.apply.run(&work, context: context)
+            _ = try await cluster.client.apply(
+                Make.deployment("api").withNamespace("apps"), options: ApplyOptions(fieldManager: "test"))
+            // Polling alone would read the objects once, then again only when the wait times out.
+            let watching = VerifyStep(pollInterval: .seconds(600))
+            let started = ContinuousClock.now
+            try await watching.run(&work, context: context)
+            #expect(ContinuousClock.now - started < .seconds(30))
+            #expect(work.notes.last == "2 object(s) ready")
+        }
+    }
+
     @Test func aFailedJobFailsTheStageAtOnce() async throws {
         try await Cluster.with { cluster in
             try await cluster.namespace("apps")
