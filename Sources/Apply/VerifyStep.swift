@@ -96,8 +96,11 @@ public struct VerifyStep: StageStep {
             defer { watchers.cancelAll() }
             var watched: Set<WatchKey> = []
             var wakeup = wakeups.makeAsyncIterator()
+            // Watch events of a busy object start a round at most this often.
+            let shortestRound = min(pollInterval, .milliseconds(250))
             while true {
                 try Task.checkCancellation()
+                let roundStarted = clock.now
                 let readings = try await probe.health(of: targets, concurrency: readConcurrency)
                 let failed = readings.filter { $0.result.status == .failed }
                 if !failed.isEmpty {
@@ -138,6 +141,10 @@ public struct VerifyStep: StageStep {
                 }
                 _ = await wakeup.next()
                 timer.cancel()
+                let elapsed = clock.now - roundStarted
+                if elapsed < shortestRound, clock.now < deadline {
+                    try await Task.sleep(for: min(shortestRound - elapsed, deadline - clock.now))
+                }
             }
         }
     }
