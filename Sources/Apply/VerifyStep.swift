@@ -10,7 +10,9 @@ public import StageSetCore
 /// The objects waited on are `work.applied` (unless `readyChecks.disableWait`) and the `readyChecks.checks`
 /// references; with `disableWait`, applied objects whose kind has a `readyChecks.exprs` rule are still waited on.
 /// An object whose group and kind has an `exprs` rule is judged by that CEL rule, any other by kstatus
-/// (``KStatusComputer``). The objects are read every ``pollInterval``:
+/// (``KStatusComputer``; StatefulSets and ReplicaSets also count their selected Pods' failures, as kstatus'
+/// poller does). The objects are read every ``pollInterval`` and, with ``watchChanges``, as soon as a watch
+/// reports a change; an RBAC denial reading them is `RBACDenied` (terminal). After each round:
 /// - every object Current: the stage is verified;
 /// - any object Failed: the stage fails at once (`StageFailed`, backoff), naming the object and why;
 /// - the timeout (``timeout(stage:spec:fallback:)``) passes with objects still in progress, missing (a deleted
