@@ -104,6 +104,15 @@ let package = Package(
             dependencies: ["Archive", "Curl", "StageSetCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Apply: server-side apply and the kstatus/CEL verify wait, as pipeline steps.
+        .target(
+            name: "Apply",
+            dependencies: [
+                "StageSetCore", "KubeAPI", "KubeModel", "StageSetAPI", "Health",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Render: kustomize-compatible build, stage patches and postBuild substitution.
         .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI", "StageSetCore", "KubeAPI"], swiftSettings: swiftSettings),
 
@@ -234,6 +243,14 @@ let package = Package(
             dependencies: [
                 "Artifacts", "Archive", "KubeEmbedded", "KubeClient", "KubeAPI", "KubeModel", "StageSetCore",
                 "StageSetAPI", "StageSetTesting", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ApplyTests",
+            dependencies: [
+                "Apply", "StageSetCore", "StageSetAPI", "KubeAPI", "KubeModel", "Health", "KubeClient", "KubeEmbedded",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -30,9 +30,15 @@ public protocol RESTMapper: Sendable {
     func mapping(for resource: GroupVersionResource) async throws -> ResourceMapping
     /// Mappings of a group and kind in every served version, preferred version first.
     func mappings(for groupKind: GroupKind) async throws -> [ResourceMapping]
+    /// Forgets cached mappings, so the next lookup reads the server again (e.g. after the server answered 404
+    /// for a resource the mapper still maps: its CRD was removed).
+    func invalidate() async
 }
 
 extension RESTMapper {
+    /// A mapper without a cache has nothing to forget.
+    public func invalidate() async {}
+
     /// The preferred version's mapping of a group and kind.
     public func preferredMapping(for groupKind: GroupKind) async throws -> ResourceMapping {
         guard let first = try await mappings(for: groupKind).first else {
