@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stagesetctl", targets: ["stagesetctl"]),
+        .executable(name: "stageset-controller", targets: ["stageset-controller"]),
         .executable(name: "stageset-crdgen", targets: ["stageset-crdgen"]),
         .executable(name: "stageset-sops-bench", targets: ["stageset-sops-bench"]),
         .library(name: "KubeModel", targets: ["KubeModel"]),
@@ -145,16 +146,28 @@ let package = Package(
             dependencies: ["stageset-crdgen"]
         ),
 
+        // Wiring: the composition root (every built-in plugin and the steps in order).
+        .target(
+            name: "StageSetRuntime",
+            dependencies: [
+                "StageSetCore", "StageSetSources", "StageSetDecryptors", "StageSetDecryptorPGP", "Artifacts", "Render", "Apply",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Apps.
         .target(
             name: "StageSetController",
             dependencies: [
-                "StageSetCore", "StageSetAPI", "KubeAPI", "KubeClient", "KubeModel",
+                "StageSetCore", "StageSetAPI", "StageSetRuntime", "KubeAPI", "KubeClient", "KubeModel", "KubeEmbedded",
+                "CRDGenerator", "YAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(name: "stageset-controller", dependencies: ["StageSetController"], swiftSettings: swiftSettings),
         .target(
             name: "StageSetCLI",
             dependencies: [
@@ -230,6 +243,14 @@ let package = Package(
             dependencies: [
                 "StageSetDecryptors", "StageSetDecryptorPGP", "StageSetCore", "KubeModel", "YAML", "Curl",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "StageSetController", "StageSetRuntime", "StageSetCore", "StageSetAPI", "KubeClient", "KubeAPI", "KubeModel",
+                "KubeEmbedded", "YAML", "StageSetTesting", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

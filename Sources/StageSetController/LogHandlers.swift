@@ -72,7 +72,7 @@ public struct TextLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         var line = Date().formatted(.iso8601.time(includingFractionalSeconds: false)) + " "
-            + event.level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0) + event.message.description
+            + event.level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0) + event.message.description
         for key in merged.keys.sorted() {
             guard let value = merged[key]?.description else { continue }
             line += " \(key)=" + (value.contains(" ") || value.isEmpty ? JSONLogHandler.quote(value) : value)

@@ -71,6 +71,7 @@ public struct Reconciler: Sendable {
             }
             raw = object
         } catch {
+            if Task.isCancelled { return ReconcileResult(requeueAfter: nil, reason: nil) }
             logger.warning("reading StageSet failed", metadata: ["stageset": "\(key)", "error": "\(error)"])
             return ReconcileResult(requeueAfter: options.errorBackoff, reason: nil)
         }

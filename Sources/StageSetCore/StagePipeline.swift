@@ -128,8 +128,8 @@ public struct StagePipeline: Sendable {
                 return work.outcome(.failed(failure, phase: step.phase))
             }
         }
-        let summary = (["applied \(work.applied.count) object(s) at \(work.source.artifact.revision)"] + work.notes)
-            .joined(separator: "; ")
+        let details = work.notes.isEmpty ? "\(work.applied.count) object(s) applied" : work.notes.joined(separator: "; ")
+        let summary = "\(work.source.artifact.revision): \(details)"
         return work.outcome(.ready(message: summary))
     }
 

@@ -25,32 +25,32 @@ struct PipelineTests {
             let ready = await Self.pipeline.run(
                 Make.work([Make.configMap("settings"), Make.deployment("web")], stage: Self.stage(timeout: 30_000)),
                 context: context)
-            guard case .ready(let message, let applied) = ready else {
+            guard case .ready(let message) = ready.result else {
                 Issue.record("expected ready, got \(ready)")
                 return
             }
-            #expect(message == "applied 2 object(s) at v1; 2 created; 2 object(s) ready")
-            #expect(applied.map(\.name) == ["settings", "web"])
+            #expect(message == "v1: 2 created; 2 object(s) ready")
+            #expect(ready.applied.map(\.name) == ["settings", "web"])
 
             let held = Make.deployment("web", annotations: [WorkloadSimulator.outcomeAnnotation: "hold"])
             let progressing = await Self.pipeline.run(Make.work([held], stage: Self.stage(timeout: 200)), context: context)
-            guard case .progressing(let error, let heldApplied) = progressing else {
+            guard case .progressing(let error) = progressing.result else {
                 Issue.record("expected progressing, got \(progressing)")
                 return
             }
             #expect(error.reason == .stageProgressing)
-            #expect(heldApplied.map(\.name) == ["web"])
+            #expect(progressing.applied.map(\.name) == ["web"])
 
             let failed = await Self.pipeline.run(
                 Make.work([Make.configMap("settings"), Make.gadget("g1")], stage: Self.stage(timeout: 200)),
                 context: context)
-            guard case .failed(let failure, let phase, let partial) = failed else {
+            guard case .failed(let failure, let phase) = failed.result else {
                 Issue.record("expected failed, got \(failed)")
                 return
             }
             #expect(failure.reason == .rbacDenied)
             #expect(phase == .apply)
-            #expect(partial.map(\.name) == ["settings"])
+            #expect(failed.applied.map(\.name) == ["settings"])
         }
     }
 }

@@ -1,0 +1,3 @@
+import StageSetController
+
+await ControllerCommand.runMain()
