@@ -108,14 +108,15 @@ enum Table {
         if !hasAge {
             columns.append(["name": "Age", "type": "date", "format": "", "description": "", "priority": 0])
         }
+        let now = Timestamp.now()
         let rows: [JSONValue] = objects.map { object in
             var cells: [JSONValue] = [object["metadata"]?["name"] ?? ""]
             for column in printer {
-                let path = (column["jsonPath"]?.stringValue ?? "").split(separator: ".").map(String.init)
-                cells.append(Self.cell(JSONValue.object(object), path))
+                let value = Self.cell(JSONValue.object(object), Self.steps(column["jsonPath"]?.stringValue ?? ""))
+                cells.append(Self.typed(value, type: column["type"]?.stringValue ?? "string", now: now))
             }
             for column in builtIn { cells.append(column.cell(.object(object))) }
-            if !hasAge { cells.append(object["metadata"]?["creationTimestamp"] ?? nil) }
+            if !hasAge { cells.append(Self.typed(object["metadata"]?["creationTimestamp"] ?? nil, type: "date", now: now)) }
             var meta = object["metadata"]?.objectValue ?? [:]
             meta["managedFields"] = nil
             return ["cells": .array(cells),
@@ -174,6 +175,74 @@ enum Table {
         }
     }
 
+    /// The steps of a simple JSONPath: split at dots outside brackets, so `[?(@.type=="Ready")]` stays whole.
+    static func steps(_ path: String) -> [String] {
+        var steps: [String] = []
+        var current = ""
+        var depth = 0
+        for character in path {
+            switch character {
+            case "[": depth += 1
+            case "]": depth = max(0, depth - 1)
+            case "." where depth == 0:
+                if !current.isEmpty { steps.append(current) }
+                current = ""
+                continue
+            default: break
+            }
+            current.append(character)
+        }
+        if !current.isEmpty { steps.append(current) }
+        return steps
+    }
+
+    /// A cell as the API server types it: strings printed as JSONPath prints them, integers and numbers and
+    /// booleans as themselves, dates as the age kubectl shows (`5m10s`).
+    static func typed(_ value: JSONValue, type: String, now: Timestamp) -> JSONValue {
+        if value.isNull { return nil }
+        switch type {
+        case "integer": return value.intValue.map(JSONValue.int) ?? value.doubleValue.map { .int(Int64($0)) } ?? nil
+        case "number": return value.doubleValue.map(JSONValue.double) ?? nil
+        case "boolean": return value.boolValue.map(JSONValue.bool) ?? nil
+        case "date":
+            guard let text = value.stringValue else { return nil }
+            guard let time = try? Timestamp(parsing: text) else { return "<invalid>" }
+            return .string(humanDuration(seconds: now.seconds - time.seconds))
+        default:
+            if let text = value.scalarText { return .string(text) }
+            return .string(JSON.encode(value))
+        }
+    }
+
+    /// apimachinery's `duration.HumanDuration`: two significant units while they matter.
+    static func humanDuration(seconds: Int64) -> String {
+        if seconds < -1 { return "<invalid>" }
+        if seconds < 0 { return "0s" }
+        if seconds < 60 * 2 { return "\(seconds)s" }
+        let minutes = seconds / 60
+        if minutes < 10 {
+            let rest = seconds % 60
+            return rest == 0 ? "\(minutes)m" : "\(minutes)m\(rest)s"
+        }
+        if minutes < 60 * 3 { return "\(minutes)m" }
+        let hours = minutes / 60
+        if hours < 8 {
+            let rest = minutes % 60
+            return rest == 0 ? "\(hours)h" : "\(hours)h\(rest)m"
+        }
+        if hours < 48 { return "\(hours)h" }
+        if hours < 24 * 8 {
+            let rest = hours % 24
+            return rest == 0 ? "\(hours / 24)d" : "\(hours / 24)d\(rest)h"
+        }
+        if hours < 24 * 365 * 2 { return "\(hours / 24)d" }
+        if hours < 24 * 365 * 8 {
+            let days = (hours / 24) % 365
+            return days == 0 ? "\(hours / 24 / 365)y" : "\(hours / 24 / 365)y\(days)d"
+        }
+        return "\(hours / 24 / 365)y"
+    }
+
     /// Evaluates the simple JSONPath forms CRDs use: `.a.b`, `.a[0].b`, `.a[?(@.type=="Ready")].status`.
     static func cell(_ root: JSONValue, _ steps: [String]) -> JSONValue {
         var current: JSONValue? = root
@@ -190,6 +259,9 @@ enum Table {
             guard case .array(let elements)? = current else { return nil }
             if let index = Int(filter) {
                 current = index < elements.count && index >= 0 ? elements[index] : nil
+            } else if filter == "*" {
+                // The API server shows the first result of a multi-valued path.
+                current = elements.first
             } else if filter.hasPrefix("?(@."), filter.hasSuffix(")") {
                 let expression = filter.dropFirst(4).dropLast()
                 let parts = expression.splitOn("==")

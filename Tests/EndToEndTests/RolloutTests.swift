@@ -3,6 +3,7 @@ import KubeAPI
 import KubeClient
 import KubeModel
 import StageSetController
+import StageSetTesting
 import Testing
 
 /// The walking skeleton end to end: the real controller over HTTPS against the embedded API server,
@@ -260,5 +261,31 @@ actor CreationRecorder {
         if object.kind == "StatefulSet", firstReady[key] == nil, (status?["readyReplicas"]?.intValue ?? 0) >= replicas {
             firstReady[key] = version
         }
+    }
+}
+
+/// kubectl (a client nobody here wrote) shows StageSets through the CRD's printer columns.
+@Suite(.timeLimit(.minutes(2)))
+struct KubectlStatusTests {
+    @Test(.enabled(if: Kubectl.path != nil, "kubectl is not installed"))
+    func getStageSetsShowsReadyColumns() async throws {
+        let harness = try await Harness.start()
+        defer { Task { await harness.stop() } }
+        try await harness.environment.installQuickstart(
+            directory: Harness.repository + "/examples/quickstart", logger: .init(label: "test"))
+        try await harness.waitForStageSet(ObjectKey(namespace: "quickstart", name: "shop"), "Ready") {
+            $0.ready?.status == .true
+        }
+        let result = try Kubectl.run([
+            "--kubeconfig", harness.environment.kubeconfigPath, "--cache-dir", harness.workDirectory + "/cache",
+            "get", "stagesets", "-A",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        }
+        #expect(lines.first?.prefix(5) == ["NAMESPACE", "NAME", "READY", "REASON", "STAGES"])
+        // As kube-apiserver does, a multi-valued path shows its first value.
+        #expect(lines.dropFirst().first?.prefix(5) == ["quickstart", "shop", "True", "Succeeded", "platform"])
     }
 }

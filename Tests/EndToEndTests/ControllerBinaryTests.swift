@@ -1,0 +1,64 @@
+import Foundation
+import KubeModel
+import StageSetTesting
+import Testing
+
+/// The real `stageset-controller` binary: the README's quickstart, on the embedded default.
+@Suite(.timeLimit(.minutes(3)))
+struct ControllerBinaryTests {
+    static func binary() throws -> URL {
+        // The test bundle lives in the build products directory, beside the executables.
+        let products = Bundle.main.bundleURL.lastPathComponent.hasSuffix(".xctest")
+            ? Bundle.main.bundleURL.deletingLastPathComponent() : Bundle.main.bundleURL
+        let candidates = [products, URL(fileURLWithPath: Harness.repository).appending(path: ".build/debug")]
+            .map { $0.appending(path: "stageset-controller") }
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
+    }
+
+    @Test func quickstartOnceExitsZeroWhenReady() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "controller-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let logFile = directory.appending(path: "log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logFile)
+
+        let process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = [
+            "--quickstart", "--once", "--once-timeout", "2m", "--log-format", "json",
+            "--embedded-kubeconfig-out", directory.appending(path: "kubeconfig").path,
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: Harness.repository)
+        // No kubeconfig anywhere and no in-cluster ServiceAccount: the embedded default.
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory.path
+        environment.removeValue(forKey: "KUBECONFIG")
+        environment.removeValue(forKey: "KUBERNETES_SERVICE_HOST")
+        process.environment = environment
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        process.waitUntilExit()
+        try log.close()
+
+        let lines = try String(contentsOf: logFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(process.terminationStatus == 0, "\(lines.suffix(10).joined(separator: "\n"))")
+        let first = try #require(lines.first)
+        let record = try JSON.decode(Array(first.utf8))
+        #expect(record["msg"]?.stringValue?.contains("embedded Kubernetes-compatible API server") == true, "\(first)")
+        #expect(lines.contains { $0.contains(#""msg":"stage ready""#) && $0.contains(#""stage":"database""#) })
+        #expect(lines.contains { $0.contains(#""msg":"quickstart StageSet is Ready""#) })
+    }
+
+    @Test func onceWithoutQuickstartIsAUsageError() throws {
+        let process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = ["--once"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64 || process.terminationStatus == 2)
+    }
+}
