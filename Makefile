@@ -9,10 +9,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## The main job. Until the controller exists: validate every bundled example StageSet.
+## The main job: the controller on the embedded API server (no cluster configured) with the bundled
+## quickstart; prints each stage's progress until the StageSet is Ready, then keeps reconciling until Ctrl-C.
+## (`ARGS=--once` exits 0 once it is Ready.)
 run: deps
-	$(SWIFT) build --product stagesetctl
-	$$($(SWIFT) build --show-bin-path)/stagesetctl validate -f examples
+	$(SWIFT) build --product stageset-controller
+	$$($(SWIFT) build --show-bin-path)/stageset-controller --quickstart $(ARGS)
 
 ## The whole test suite.
 test: deps
