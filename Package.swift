@@ -255,6 +255,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StageSetSourcesTests",
+            dependencies: ["StageSetSources", "StageSetCore", "StageSetAPI", "KubeClient", "KubeAPI", "KubeModel", "KubeEmbedded"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StageSetControllerTests",
             dependencies: ["StageSetController", "StageSetAPI", "StageSetCore", "KubeModel"],
             swiftSettings: swiftSettings
