@@ -273,3 +273,42 @@ struct CurlEasyTests {
         #expect(try easy.perform(CurlRequest(url: peer.base + "/status/418")).status == 418)
     }
 }
+
+/// HTTP/2 where the server offers it: hypercorn (an independent h2 implementation) negotiates h2 by ALPN.
+@Suite(.timeLimit(.minutes(1)))
+struct HTTP2Tests {
+    static let hypercornAvailable: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import hypercorn, h2"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
+    @Test(.enabled(if: Certificates.opensslAvailable && hypercornAvailable, "openssl or hypercorn missing"))
+    func negotiatesHTTP2AndMultiplexes() async throws {
+        let certificates = try Certificates()
+        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let peer = try LoopbackPeer(
+            scriptPath: tests.appending(path: "Fixtures/client/h2server.py").path, tls: certificates)
+        var tls = TLSConfiguration()
+        tls.caFile = certificates.caCert
+        let client = try HTTPClient(tls: tls)
+        let response = try await client.send(HTTPRequest(method: "POST", url: peer.base + "/first", body: Array("abc".utf8)))
+        #expect(response.status == 200)
+        #expect(response.httpVersion == 2)
+        #expect(String(decoding: response.body, as: UTF8.self) == "2 POST /first 3")
+        // Concurrent requests share the connection as streams; every answer is an HTTP/2 answer.
+        let base = peer.base
+        let versions = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<20 {
+                group.addTask { String(decoding: try await client.send(HTTPRequest(url: base + "/n\(index)")).body, as: UTF8.self) }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(versions.count == 20)
+        #expect(versions.allSatisfy { $0.hasPrefix("2 GET /n") })
+    }
+}
