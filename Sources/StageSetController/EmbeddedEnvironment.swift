@@ -5,7 +5,7 @@ public import KubeClient
 public import KubeEmbedded
 public import KubeModel
 public import Logging
-import StageSetAPI
+public import StageSetAPI
 import YAML
 
 /// The no-cluster default: the embedded API server (with the StageSet CRDs installed), a client over real
@@ -27,7 +27,11 @@ public final class EmbeddedEnvironment: Sendable {
     }
 
     /// Starts both servers on ephemeral loopback ports, writes the kubeconfig, installs the CRDs.
-    public static func start(kubeconfigOut: String, logger: Logger) async throws -> EmbeddedEnvironment {
+    /// - Parameter operations: the action operations the installed StageSet CRD offers (an extension's
+    ///   registry adds its own).
+    public static func start(kubeconfigOut: String, logger: Logger, operations: ActionOperationRegistry = .builtIn)
+        async throws -> EmbeddedEnvironment
+    {
         let server = try EmbeddedAPIServer()
         try await server.start(host: "127.0.0.1", port: 0)
         try server.writeKubeconfig(to: kubeconfigOut)
@@ -35,7 +39,7 @@ public final class EmbeddedEnvironment: Sendable {
             "no kubeconfig and no in-cluster ServiceAccount: running against the embedded Kubernetes-compatible API server (for trials and tests, not production)",
             metadata: ["url": "\(server.url)", "kubeconfig": "\(kubeconfigOut)"])
         let client = try KubeClient(kubeconfig: kubeconfigOut)
-        try await installStageSetCRDs(client)
+        try await installStageSetCRDs(client, operations: operations)
         let artifacts = ArtifactServer(apiServer: server)
         try await artifacts.start()
         logger.info("embedded artifact server started", metadata: ["url": "\(artifacts.url)"])
@@ -48,10 +52,10 @@ public final class EmbeddedEnvironment: Sendable {
     }
 
     /// Applies the generated StageSet, StageInventory and StageLedger CRDs and waits until they are served.
-    private static func installStageSetCRDs(_ client: KubeClient) async throws {
+    private static func installStageSetCRDs(_ client: KubeClient, operations: ActionOperationRegistry) async throws {
         let crdKind = GroupVersionKind(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition")
         var names: [String] = []
-        for file in try CRDGenerator(sources: []).generate() where file.name != "kustomization.yaml" {
+        for file in try CRDGenerator(registry: operations, sources: []).generate() where file.name != "kustomization.yaml" {
             guard let crd = KubeObject(json: try YAML.decode(file.content)) else { continue }
             _ = try await client.apply(crd, options: ApplyOptions(fieldManager: "stageset-controller", force: true))
             names.append(crd.name)

@@ -12,8 +12,10 @@ public struct ReconcilerOptions: Sendable {
     public var allowCrossNamespace = true
     /// Requeue after terminal failures that may clear without a spec change (1m in the reference).
     public var permanentRetryInterval: Duration = .seconds(60)
-    /// Requeue after an unexpected error.
-    public var errorBackoff: Duration = .seconds(10)
+    /// First requeue after an unexpected error; doubled for each failure in a row up to ``maxErrorBackoff``.
+    public var errorBackoff: Duration = .seconds(5)
+    /// Longest requeue after unexpected errors in a row.
+    public var maxErrorBackoff: Duration = .seconds(300)
 
     public init() {}
 }
@@ -24,10 +26,13 @@ public struct ReconcileResult: Sendable, Hashable {
     public var requeueAfter: Duration?
     /// The `Ready` reason written, `nil` when nothing was reconciled (object gone or being deleted).
     public var reason: StageSetReason?
+    /// An unexpected error: the controller requeues with exponential backoff instead of `requeueAfter`.
+    public var backoff: Bool
 
-    public init(requeueAfter: Duration?, reason: StageSetReason?) {
+    public init(requeueAfter: Duration?, reason: StageSetReason?, backoff: Bool = false) {
         self.requeueAfter = requeueAfter
         self.reason = reason
+        self.backoff = backoff
     }
 }
 
@@ -73,7 +78,7 @@ public struct Reconciler: Sendable {
         } catch {
             if Task.isCancelled { return ReconcileResult(requeueAfter: nil, reason: nil) }
             logger.warning("reading StageSet failed", metadata: ["stageset": "\(key)", "error": "\(error)"])
-            return ReconcileResult(requeueAfter: options.errorBackoff, reason: nil)
+            return ReconcileResult(requeueAfter: options.errorBackoff, reason: nil, backoff: true)
         }
         if raw.json["metadata"]?["deletionTimestamp"]?.stringValue != nil {
             return ReconcileResult(requeueAfter: nil, reason: nil)
@@ -113,7 +118,7 @@ public struct Reconciler: Sendable {
             let failure = StageSetError.wrapping(error, as: .resolveFailed, context: "resolving sources")
             log.info("sources not ready", metadata: ["reason": "\(failure.reason.rawValue)", "message": "\(failure.message)"])
             await finish(recorder, failure: failure, generation: generation)
-            return ReconcileResult(requeueAfter: requeue(after: failure, stageSet), reason: failure.reason)
+            return result(after: failure, stageSet)
         }
         let revisions = StringMap(.init(resolved.map { ($0.key, $0.artifact.revision) }, uniquingKeysWith: { first, _ in first }))
         let order = stageSet.spec.stages.map(\.name)
@@ -185,7 +190,7 @@ public struct Reconciler: Sendable {
                     "stage": "\(stage.name)", "reason": "\(failure.reason.rawValue)", "message": "\(error.message)",
                 ])
                 await finish(recorder, failure: failure, generation: generation)
-                return ReconcileResult(requeueAfter: requeue(after: failure, stageSet), reason: failure.reason)
+                return result(after: failure, stageSet)
             }
         }
 
@@ -247,15 +252,18 @@ public struct Reconciler: Sendable {
         return options.defaultInterval
     }
 
-    private func requeue(after failure: StageSetError, _ stageSet: StageSet) -> Duration? {
+    /// When to look again after `failure`: transient waits at `retryInterval`, terminal stage failures wait
+    /// for a change, other terminal reasons re-check every minute, unexpected errors back off.
+    private func result(after failure: StageSetError, _ stageSet: StageSet) -> ReconcileResult {
         switch failure.retry {
         case .transient:
-            if let retry = stageSet.spec.retryInterval, retry.nanoseconds > 0 { return jittered(retry.swiftDuration) }
-            return jittered(interval(stageSet))
+            let retry = stageSet.spec.retryInterval.flatMap { $0.nanoseconds > 0 ? $0.swiftDuration : nil }
+            return ReconcileResult(requeueAfter: jittered(retry ?? interval(stageSet)), reason: failure.reason)
         case .terminal:
-            return failure.reason == .stageFailed ? nil : options.permanentRetryInterval
+            return ReconcileResult(
+                requeueAfter: failure.reason == .stageFailed ? nil : options.permanentRetryInterval, reason: failure.reason)
         case .backoff:
-            return options.errorBackoff
+            return ReconcileResult(requeueAfter: options.errorBackoff, reason: failure.reason, backoff: true)
         }
     }
 

@@ -125,7 +125,13 @@ public final class StageSetController: Sendable {
     private func work() async {
         while let key = await queue.next() {
             let result = await reconciler.reconcile(key)
-            if let after = result.requeueAfter { await queue.add(key, after: after) }
+            if result.backoff {
+                await queue.addWithBackoff(
+                    key, base: reconciler.options.errorBackoff, limit: reconciler.options.maxErrorBackoff)
+            } else {
+                await queue.resetBackoff(key)
+                if let after = result.requeueAfter { await queue.add(key, after: after) }
+            }
             await queue.done(key)
             await onReconciled(key, result)
         }

@@ -11,6 +11,7 @@ public actor WorkQueue {
     private var waiters: [CheckedContinuation<ObjectKey?, Never>] = []
     private var delayed: [ObjectKey: Task<Void, Never>] = [:]
     private var shuttingDown = false
+    private var failures: [ObjectKey: Int] = [:]
 
     public init() {}
 
@@ -63,9 +64,26 @@ public actor WorkQueue {
         if dirty.remove(key) != nil { add(key) }
     }
 
-    /// Drops a pending delayed add of `key` (the object is gone).
+    /// Queues `key` again after an exponential backoff: `base` doubled for every failure in a row, at most
+    /// `limit` (client-go's per-item rate limiter). Returns the delay chosen.
+    @discardableResult
+    public func addWithBackoff(_ key: ObjectKey, base: Duration, limit: Duration) -> Duration {
+        let count = failures[key, default: 0]
+        failures[key] = count + 1
+        let delay = min(base * Double(1 << min(count, 30)), limit)
+        add(key, after: delay)
+        return delay
+    }
+
+    /// Ends the backoff of `key` (it reconciled without an unexpected error).
+    public func resetBackoff(_ key: ObjectKey) {
+        failures.removeValue(forKey: key)
+    }
+
+    /// Drops a pending delayed add and the backoff of `key` (the object is gone).
     public func forget(_ key: ObjectKey) {
         delayed.removeValue(forKey: key)?.cancel()
+        failures.removeValue(forKey: key)
     }
 
     /// Keys queued or waiting to be re-queued after processing.

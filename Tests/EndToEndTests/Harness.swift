@@ -31,16 +31,18 @@ final class Harness: Sendable {
     }
 
     /// Starts the servers and the controller (verify polls every 50 ms; nothing else differs from production).
-    static func start() async throws -> Harness {
+    static func start(registry: PluginRegistry? = nil) async throws -> Harness {
+        let registry = try registry ?? PluginRegistry.standard()
         let work = FileManager.default.temporaryDirectory.appending(path: "stageset-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         var logger = Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
-        let environment = try await EmbeddedEnvironment.start(kubeconfigOut: work + "/kubeconfig", logger: logger)
+        let environment = try await EmbeddedEnvironment.start(
+            kubeconfigOut: work + "/kubeconfig", logger: logger, operations: registry.operations)
         var options = ReconcilerOptions()
         options.errorBackoff = .milliseconds(200)
         let reconciler = Reconciler(
-            client: environment.client, registry: try PluginRegistry.standard(),
+            client: environment.client, registry: registry,
             pipeline: try .standard(allowLoopbackArtifacts: true, verifyPollInterval: .milliseconds(50)),
             options: options, logger: logger)
         let controller = StageSetController(reconciler: reconciler)

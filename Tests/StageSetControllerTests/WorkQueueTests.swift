@@ -59,3 +59,18 @@ struct WorkQueueTests {
         #expect(await queue.next() == nil)
     }
 }
+
+struct WorkQueueBackoffTests {
+    @Test func backoffDoublesUpToTheLimitAndResets() async {
+        let queue = WorkQueue()
+        let key = ObjectKey(namespace: "ns", name: "flaky")
+        var delays: [Duration] = []
+        for _ in 0..<5 {
+            delays.append(await queue.addWithBackoff(key, base: .seconds(5), limit: .seconds(30)))
+        }
+        #expect(delays == [.seconds(5), .seconds(10), .seconds(20), .seconds(30), .seconds(30)])
+        await queue.resetBackoff(key)
+        #expect(await queue.addWithBackoff(key, base: .seconds(5), limit: .seconds(30)) == .seconds(5))
+        await queue.shutDown()
+    }
+}
