@@ -137,7 +137,7 @@ public struct ControllerCommand: AsyncParsableCommand, Sendable {
 
     /// Runs the controller until cancelled, or — with `stopWhenReady` — until that StageSet is Ready
     /// (throws when it fails terminally or the timeout passes).
-    private func runController(client: any KubernetesClient, allowLoopback: Bool, logger: Logger,
+    private func runController(client: KubeClient, allowLoopback: Bool, logger: Logger,
                                stopWhenReady: ObjectKey?) async throws {
         var options = ReconcilerOptions()
         options.defaultInterval = (try? GoDuration(parsing: defaultInterval))?.swiftDuration ?? .seconds(600)
@@ -147,7 +147,7 @@ public struct ControllerCommand: AsyncParsableCommand, Sendable {
             client: client, registry: registry,
             pipeline: try .standard(allowLoopbackArtifacts: allowLoopback,
                                 verifyPollInterval: stopWhenReady == nil ? .seconds(2) : .milliseconds(250)),
-            options: options, logger: logger)
+            options: options, logger: logger, identity: TenantClients(controller: client).client)
         let (results, continuation) = AsyncStream<(ObjectKey, ReconcileResult)>.makeStream()
         let controller = StageSetController(
             reconciler: reconciler, namespace: watchNamespaces.isEmpty ? nil : watchNamespaces,

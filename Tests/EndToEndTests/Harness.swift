@@ -44,7 +44,7 @@ final class Harness: Sendable {
         let reconciler = Reconciler(
             client: environment.client, registry: registry,
             pipeline: try .standard(allowLoopbackArtifacts: true, verifyPollInterval: .milliseconds(50)),
-            options: options, logger: logger)
+            options: options, logger: logger, identity: TenantClients(controller: environment.client).client)
         let controller = StageSetController(reconciler: reconciler)
         return Harness(environment: environment, workDirectory: work, controller: Task { await controller.run() })
     }
