@@ -228,7 +228,7 @@ extension ControllerCommand {
     public static func runMain() async -> Never {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? ControllerCommand {
+            if let asyncCommand = command as? ControllerCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
