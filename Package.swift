@@ -117,11 +117,23 @@ let package = Package(
         // Render: kustomize-compatible build, stage patches and postBuild substitution.
         .target(name: "Render", dependencies: ["KubeModel", "YAML", "StageSetAPI", "StageSetCore", "KubeAPI"], swiftSettings: swiftSettings),
 
+        // A small plain-HTTP server (artifact serving, health probes).
+        .target(
+            name: "PlainHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Embedded Kubernetes-API-compatible server for end-to-end tests and the no-cluster default.
         .target(
             name: "KubeEmbedded",
             dependencies: [
-                "KubeModel", "YAML", "CEL", "Archive",
+                "KubeModel", "YAML", "CEL", "Archive", "PlainHTTP",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -160,7 +172,7 @@ let package = Package(
             name: "StageSetController",
             dependencies: [
                 "StageSetCore", "StageSetAPI", "StageSetRuntime", "KubeAPI", "KubeClient", "KubeModel", "KubeEmbedded",
-                "CRDGenerator", "YAML",
+                "CRDGenerator", "YAML", "PlainHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -261,7 +273,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StageSetControllerTests",
-            dependencies: ["StageSetController", "StageSetAPI", "StageSetCore", "KubeModel"],
+            dependencies: ["StageSetController", "StageSetAPI", "StageSetCore", "KubeModel", "Curl"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,9 +3,7 @@ import Crypto
 import Foundation
 public import KubeModel
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOHTTP1
-import NIOPosix
+import PlainHTTP
 import YAML
 
 /// An artifact a source published through ``ArtifactServer``: what its `status.artifact` says.
@@ -66,62 +64,43 @@ public final class ArtifactServer: Sendable {
     public static let apiVersion = "source.toolkit.fluxcd.io/v1"
 
     private struct State {
-        var channel: (any Channel)?
-        var children: [ObjectIdentifier: any Channel] = [:]
         var files: [String: [UInt8]] = [:]
         var published: [String: PublishedArtifact] = [:]
     }
 
     private let apiServer: EmbeddedAPIServer
     private let state = NIOLockedValueBox(State())
+    private let http: PlainHTTPServer
     /// Serialises publishes (file I/O and the read-modify-write of objects).
     private let publishLock = NIOLock()
 
     /// Attaches to `apiServer`; nothing happens until ``start(host:port:)``.
     public init(apiServer: EmbeddedAPIServer) {
         self.apiServer = apiServer
+        let state = self.state
+        http = PlainHTTPServer { path in
+            guard let file = state.withLockedValue({ $0.files[path] }) else { return .notFound }
+            return PlainHTTPResponse(status: 200, contentType: "application/gzip", body: file)
+        }
     }
 
     /// Installs the Flux source CRDs (v1.7.4) into the API server when absent, then serves HTTP on `host:port`
     /// (0 picks an ephemeral port).
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws {
         try installCRDs()
-        let state = self.state
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 64)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                let id = ObjectIdentifier(channel)
-                state.withLockedValue { $0.children[id] = channel }
-                channel.closeFuture.whenComplete { _ in state.withLockedValue { _ = $0.children.removeValue(forKey: id) } }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
-                        ArtifactHTTPHandler(lookup: { path in state.withLockedValue { $0.files[path] } }))
-                }
-            }
-        let channel = try await bootstrap.bind(host: host, port: port).get()
-        state.withLockedValue { $0.channel = channel }
+        try await http.start(host: host, port: port)
     }
 
     /// `http://<host>:<port>` (port 0 before ``start(host:port:)``).
     public var url: String {
-        state.withLockedValue { value in
-            let address = value.channel?.localAddress
-            let host = address?.ipAddress ?? "127.0.0.1"
-            return "http://\(host.contains(":") ? "[\(host)]" : host):\(address?.port ?? 0)"
-        }
+        let address = http.address
+        let host = address?.host ?? "127.0.0.1"
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(address?.port ?? 0)"
     }
 
     /// Closes the listener and every connection.
     public func shutdown() async throws {
-        let (listener, children) = state.withLockedValue { value in
-            let result = (value.channel, Array(value.children.values))
-            value.channel = nil
-            return result
-        }
-        try? await listener?.close().get()
-        for child in children { try? await child.close().get() }
+        await http.shutdown()
     }
 
     /// Archives `directory` deterministically, stores the tar.gz, creates the `kind` object `namespace/name` when
@@ -315,61 +294,4 @@ public final class ArtifactServer: Sendable {
 
 extension Sequence where Element == UInt8 {
     fileprivate var hex: String { map { String(format: "%02x", $0) }.joined() }
-}
-
-/// Serves the stored tar.gz files: GET and HEAD of an exact stored path, 404 for any other path, 405 for other methods.
-private final class ArtifactHTTPHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    private let lookup: @Sendable (String) -> [UInt8]?
-    private var head: HTTPRequestHead?
-
-    init(lookup: @escaping @Sendable (String) -> [UInt8]?) {
-        self.lookup = lookup
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let request): head = request
-        case .body: break
-        case .end:
-            guard let request = head else { return }
-            head = nil
-            let path = String(request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-            let status: HTTPResponseStatus
-            var body: [UInt8] = []
-            var headers = HTTPHeaders()
-            if request.method != .GET && request.method != .HEAD {
-                status = .methodNotAllowed
-                headers.add(name: "Allow", value: "GET, HEAD")
-            } else if let file = lookup(path) {
-                status = .ok
-                body = file
-                headers.add(name: "Content-Type", value: "application/gzip")
-            } else {
-                status = .notFound
-                body = Array("404 page not found\n".utf8)
-                headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-            }
-            headers.add(name: "Content-Length", value: String(body.count))
-            if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))),
-                          promise: nil)
-            if request.method != .HEAD, !body.isEmpty {
-                var buffer = context.channel.allocator.buffer(capacity: body.count)
-                buffer.writeBytes(body)
-                context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            }
-            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            if !request.isKeepAlive {
-                let channel = context.channel
-                done.whenComplete { _ in channel.close(promise: nil) }
-            }
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
-    }
 }

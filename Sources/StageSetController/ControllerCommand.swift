@@ -43,6 +43,10 @@ public struct ControllerCommand: AsyncParsableCommand, Sendable {
           help: "Allow artifact URLs on loopback addresses (always on with the embedded API server).")
     var allowLoopbackArtifacts = false
 
+    @Option(name: .customLong("health-probe-bind-address"),
+            help: "Where /healthz and /readyz listen (host:port or :port; 0 disables).")
+    var healthProbeBindAddress = ":8081"
+
     @Option(name: .customLong("log-level"), help: "debug, info, warn or error.")
     var logLevel = "info"
 
@@ -85,6 +89,9 @@ public struct ControllerCommand: AsyncParsableCommand, Sendable {
             throw ValidationError("--watch-namespaces: watching several namespaces is not supported yet; give one or none")
         }
         if once && !quickstart { throw ValidationError("--once needs --quickstart") }
+        if healthProbeBindAddress != "0" && HealthProbes.parse(healthProbeBindAddress) == nil {
+            throw ValidationError("--health-probe-bind-address must be host:port, :port or 0, got \"\(healthProbeBindAddress)\"")
+        }
     }
 
     public func run() async throws {
@@ -152,6 +159,12 @@ public struct ControllerCommand: AsyncParsableCommand, Sendable {
         let controller = StageSetController(
             reconciler: reconciler, namespace: watchNamespaces.isEmpty ? nil : watchNamespaces,
             onReconciled: { key, result in continuation.yield((key, result)) })
+        let probes = HealthProbes { controller.hasSynced }
+        if let address = HealthProbes.parse(healthProbeBindAddress), healthProbeBindAddress != "0" {
+            try await probes.start(host: address.host, port: address.port)
+            logger.info("health probes listening", metadata: ["address": "\(probes.address)"])
+        }
+        defer { Task { await probes.shutdown() } }
         logger.info("controller started", metadata: [
             "namespace": "\(watchNamespaces.isEmpty ? "<all>" : watchNamespaces)",
             "sourceKinds": "\(registry.sourceKinds.joined(separator: ","))",

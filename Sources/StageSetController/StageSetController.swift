@@ -1,6 +1,6 @@
-public import KubeAPI
+import KubeAPI
 public import KubeModel
-public import Logging
+import Logging
 import KubeClient
 
 /// The StageSet controller: watches StageSets and their sources, queues the StageSets that need a look,
@@ -30,6 +30,9 @@ public final class StageSetController: Sendable {
         stageSets = Informer(client: reconciler.client, gvk: Reconciler.gvk, namespace: namespace)
         sources = sourceKinds.map { Informer(client: reconciler.client, gvk: $0, namespace: namespace) }
     }
+
+    /// Whether the StageSet cache has loaded (the readiness probe).
+    public var hasSynced: Bool { stageSets.hasSynced }
 
     /// Watches and reconciles until the task is cancelled.
     public func run() async {

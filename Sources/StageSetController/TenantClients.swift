@@ -1,6 +1,6 @@
 public import KubeAPI
 public import KubeClient
-public import KubeModel
+import KubeModel
 import Synchronization
 
 /// Clients acting as tenant ServiceAccounts, as the reference does it: tokens minted through TokenRequest

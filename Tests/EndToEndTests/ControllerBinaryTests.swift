@@ -27,6 +27,7 @@ struct ControllerBinaryTests {
         process.executableURL = try Self.binary()
         process.arguments = [
             "--quickstart", "--once", "--once-timeout", "2m", "--log-format", "json",
+            "--health-probe-bind-address", "127.0.0.1:0",
             "--embedded-kubeconfig-out", directory.appending(path: "kubeconfig").path,
         ]
         process.currentDirectoryURL = URL(fileURLWithPath: Harness.repository)
