@@ -98,9 +98,12 @@ public final class EmbeddedAPIServer: Sendable {
 
     /// Binds and starts serving HTTPS on `host:port` (0 picks an ephemeral port).
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws {
-        let configuration = TLSConfiguration.makeServerConfiguration(
+        var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificates.certificatePEM.utf8), format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificates.privateKeyPEM.utf8), format: .pem)))
+        // Closing a connection sends close_notify; an idle keep-alive client (libcurl) answers only when it next
+        // reads, so do not wait the default 5 s for it on shutdown.
+        configuration.shutdownTimeout = .milliseconds(250)
         let sslContext = try NIOSSLContext(configuration: configuration)
         let core = self.core
         let state = self.state
@@ -232,6 +235,8 @@ public final class EmbeddedAPIServer: Sendable {
             return result
         }
         try? await listener?.close().get()
-        for child in children { try? await child.close().get() }
+        await withTaskGroup(of: Void.self) { group in
+            for child in children { group.addTask { try? await child.close().get() } }
+        }
     }
 }

@@ -137,9 +137,8 @@ public struct ControllerCommand: AsyncParsableCommand, Sendable {
         defer { signals.forEach { $0.cancel() } }
         do {
             try await task.value
-        } catch is CancellationError {
-            logger.info("stopped")
-        }
+        } catch is CancellationError {}
+        logger.info("stopped")
     }
 
     /// Runs the controller until cancelled, or — with `stopWhenReady` — until that StageSet is Ready

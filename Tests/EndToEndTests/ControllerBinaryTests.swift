@@ -52,6 +52,56 @@ struct ControllerBinaryTests {
         #expect(lines.contains { $0.contains(#""msg":"quickstart StageSet is Ready""#) })
     }
 
+    @Test(.enabled(if: Kubectl.path != nil, "kubectl is not installed"))
+    func keepsReconcilingUntilTerminatedAndKubectlSeesTheStageSet() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "controller-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let kubeconfig = directory.appending(path: "kubeconfig").path
+        let process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = [
+            "--quickstart", "--log-format", "json", "--health-probe-bind-address", "127.0.0.1:0",
+            "--embedded-kubeconfig-out", kubeconfig,
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: Harness.repository)
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory.path
+        environment.removeValue(forKey: "KUBECONFIG")
+        environment.removeValue(forKey: "KUBERNETES_SERVICE_HOST")
+        process.environment = environment
+        let log = Pipe()
+        process.standardError = log
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Read the log line by line until the run succeeded (a controller that dies closes the pipe instead).
+        var seen: [String] = []
+        var line: [UInt8] = []
+        while !seen.contains(where: { $0.contains(#""msg":"run succeeded""#) }),
+              let byte = try log.fileHandleForReading.read(upToCount: 1)?.first {
+            if byte == UInt8(ascii: "\n") {
+                seen.append(String(decoding: line, as: UTF8.self))
+                line = []
+            } else {
+                line.append(byte)
+            }
+        }
+        #expect(seen.contains { $0.contains(#""msg":"run succeeded""#) }, "\(seen.suffix(5))")
+
+        let listing = try Kubectl.run([
+            "--kubeconfig", kubeconfig, "--cache-dir", directory.appending(path: "cache").path,
+            "get", "stagesets", "-n", "quickstart", "-o", "jsonpath={.items[0].status.conditions[0].reason}",
+        ])
+        #expect(String(decoding: listing.stdout, as: UTF8.self) == "Succeeded", "\(listing.stderr)")
+
+        process.terminate()  // SIGTERM
+        let rest = log.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(String(decoding: rest, as: UTF8.self).contains(#""msg":"stopped""#))
+    }
+
     @Test func onceWithoutQuickstartIsAUsageError() throws {
         let process = Process()
         process.executableURL = try Self.binary()
