@@ -77,15 +77,21 @@ public final class StageSetController: Sendable {
     }
 
     private func watchSource(_ informer: Informer) async {
+        // The initial list replays every source as added; the StageSets' own initial events cover those.
+        var synced = false
         for await event in informer.events() {
             let source: KubeObject
             switch event {
-            case .added(let object), .deleted(let object):
+            case .added(let object):
+                guard synced else { continue }
+                source = object
+            case .deleted(let object):
                 source = object
             case .updated(let old, let new):
                 guard Self.sourceChanged(old, new) else { continue }
                 source = new
             case .synced:
+                synced = true
                 continue
             }
             for key in dependents(of: source) {
