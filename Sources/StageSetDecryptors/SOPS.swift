@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KubeModel
+import OpenSSLCrypto
 public import StageSetCore
 import YAML
 
@@ -119,22 +120,22 @@ public enum SOPS {
     // MARK: - Values and MAC
 
     static func decryptDocuments(_ document: SOPSDocument, dataKey: [UInt8]) throws(DecryptionError) -> [JSONValue] {
-        let cipher: AESGCMKey
+        let cipher: AES256GCMDecryptor
         do {
-            cipher = try AESGCMKey(dataKey)
+            cipher = try AES256GCMDecryptor(key: dataKey)
         } catch {
             throw DecryptionError("the data key is not a 32-byte AES-256 key")
         }
         var walker = TreeDecryptor(cipher: cipher, metadata: document.metadata)
         var plain: [JSONValue] = []
         for tree in document.documents {
-            plain.append(try walker.walk(tree, path: []))
+            plain.append(try walker.walk(tree))
         }
         try verifyMAC(walker.macDigest(), metadata: document.metadata, cipher: cipher)
         return plain
     }
 
-    static func verifyMAC(_ computed: String, metadata: SOPSMetadata, cipher: AESGCMKey) throws(DecryptionError) {
+    static func verifyMAC(_ computed: String, metadata: SOPSMetadata, cipher: AES256GCMDecryptor) throws(DecryptionError) {
         guard !metadata.mac.isEmpty else { throw DecryptionError("MAC mismatch: the file has no MAC") }
         guard let aad = RFC3339.secondsForm(metadata.lastModified) else {
             throw DecryptionError("sops.lastmodified \"\(metadata.lastModified)\" is not an RFC 3339 time")
@@ -166,50 +167,94 @@ struct EncryptedValue {
         var description: String { message }
     }
 
-    let data: [UInt8]
-    let iv: [UInt8]
-    let tag: [UInt8]
+    /// The decoded ciphertext, IV and tag, back to back.
+    private let storage: [UInt8]
+    private let dataEnd: Int
+    private let ivEnd: Int
     let type: String
-
-    static let prefix = "ENC[AES256_GCM,"
 
     static func looksEncrypted(_ text: String) -> Bool { text.hasPrefix("ENC[AES256_GCM,") }
 
+    private static let prefix = Array("ENC[AES256_GCM,".utf8)
+    private static let names = ["data:", "iv:", "tag:", "type:"].map { Array($0.utf8) }
+
     init(parsing text: String) throws(Failure) {
-        let bytes = Array(text.utf8)
-        let prefix = Array(Self.prefix.utf8)
-        guard bytes.count > prefix.count, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "]") else {
-            throw Failure(message: "value is not in sops' ENC[AES256_GCM,…] format")
+        var text = text
+        let parsed = text.withUTF8 { Self.parse($0) }
+        switch parsed {
+        case .success(let value): self = value
+        case .failure(let failure): throw failure
         }
-        // data:…,iv:…,tag:…,type:… between the prefix and the closing bracket; base64 has no commas.
-        var fields: [ArraySlice<UInt8>] = []
-        var fieldStart = prefix.count
-        for index in prefix.count..<(bytes.count - 1) where bytes[index] == UInt8(ascii: ",") {
-            fields.append(bytes[fieldStart..<index])
-            fieldStart = index + 1
-        }
-        fields.append(bytes[fieldStart..<(bytes.count - 1)])
-        let names = ["data:", "iv:", "tag:", "type:"].map { Array($0.utf8) }
-        guard fields.count == 4, (0..<4).allSatisfy({ fields[$0].starts(with: names[$0]) }) else {
-            throw Failure(message: "value is not in sops' ENC[AES256_GCM,data:…,iv:…,tag:…,type:…] format")
-        }
-        func decode(_ index: Int, _ name: String) throws(Failure) -> [UInt8] {
-            guard let decoded = Base64.decode(fields[index].dropFirst(names[index].count)) else {
-                throw Failure(message: "\(name) is not valid base64")
-            }
-            return decoded
-        }
-        data = try decode(0, "data")
-        iv = try decode(1, "iv")
-        tag = try decode(2, "tag")
-        type = String(decoding: fields[3].dropFirst(5), as: UTF8.self)
-        guard !iv.isEmpty else { throw Failure(message: "iv is empty") }
-        guard tag.count == 16 else { throw Failure(message: "tag is \(tag.count) bytes, not 16") }
     }
 
-    func open(with cipher: AESGCMKey, aad: [UInt8]) throws(Failure) -> [UInt8] {
+    private init(storage: [UInt8], dataEnd: Int, ivEnd: Int, type: String) {
+        self.storage = storage
+        self.dataEnd = dataEnd
+        self.ivEnd = ivEnd
+        self.type = type
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<EncryptedValue, Failure> {
+        let malformed = Failure(message: "value is not in sops' ENC[AES256_GCM,data:…,iv:…,tag:…,type:…] format")
+        guard bytes.count > prefix.count, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "]") else {
+            return .failure(Failure(message: "value is not in sops' ENC[AES256_GCM,…] format"))
+        }
+        // data:…,iv:…,tag:…,type:… between the prefix and the closing bracket; base64 has no commas.
+        var fields: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+        var count = 0
+        var fieldStart = prefix.count
+        let end = bytes.count - 1
+        for index in prefix.count...end where index == end || bytes[index] == UInt8(ascii: ",") {
+            let name = names[min(count, 3)]
+            guard count < 4, index - fieldStart >= name.count,
+                UnsafeBufferPointer(rebasing: bytes[fieldStart..<fieldStart + name.count]).elementsEqual(name)
+            else { return .failure(malformed) }
+            let range = fieldStart + name.count..<index
+            switch count {
+            case 0: fields.0 = range
+            case 1: fields.1 = range
+            case 2: fields.2 = range
+            default: fields.3 = range
+            }
+            count += 1
+            fieldStart = index + 1
+        }
+        guard count == 4 else { return .failure(malformed) }
+        var storage: [UInt8] = []
+        storage.reserveCapacity((fields.0.count + fields.1.count + fields.2.count) / 4 * 3)
+        guard Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.0]), into: &storage) else {
+            return .failure(Failure(message: "data is not valid base64"))
+        }
+        let dataEnd = storage.count
+        guard Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.1]), into: &storage) else {
+            return .failure(Failure(message: "iv is not valid base64"))
+        }
+        let ivEnd = storage.count
+        guard Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.2]), into: &storage) else {
+            return .failure(Failure(message: "tag is not valid base64"))
+        }
+        guard ivEnd > dataEnd else { return .failure(Failure(message: "iv is empty")) }
+        guard storage.count - ivEnd == 16 else {
+            return .failure(Failure(message: "tag is \(storage.count - ivEnd) bytes, not 16"))
+        }
+        let type = String(decoding: UnsafeBufferPointer(rebasing: bytes[fields.3]), as: UTF8.self)
+        return .success(EncryptedValue(storage: storage, dataEnd: dataEnd, ivEnd: ivEnd, type: type))
+    }
+
+    /// The plaintext bytes, authenticated with `aad`.
+    func open(with cipher: AES256GCMDecryptor, aad: [UInt8]) throws(Failure) -> [UInt8] {
+        let result = storage.withUnsafeBytes { raw in
+            aad.withUnsafeBytes { aad in
+                Result { () throws(AES256GCMDecryptor.Failure) in
+                    try cipher.open(
+                        UnsafeRawBufferPointer(rebasing: raw[0..<dataEnd]), iv: UnsafeRawBufferPointer(rebasing: raw[dataEnd..<ivEnd]),
+                        tag: UnsafeRawBufferPointer(rebasing: raw[ivEnd...]), aad: aad
+                    )
+                }
+            }
+        }
         do {
-            return try cipher.open(ciphertext: data, iv: iv, tag: tag, aad: aad)
+            return try result.get()
         } catch {
             throw Failure(message: "authentication failed (ciphertext, iv, tag or its position in the document was changed)")
         }
@@ -218,77 +263,90 @@ struct EncryptedValue {
 
 /// Walks a tree, opening the values the metadata selects and feeding the MAC.
 struct TreeDecryptor {
-    let cipher: AESGCMKey
+    let cipher: AES256GCMDecryptor
     let metadata: SOPSMetadata
     private var hash = SHA512()
     /// Per-key results of the rule's key test (regexes are costly).
     private var keyMatchCache: [String: Bool] = [:]
+    /// The keys from the document root to the node being walked.
+    private var path: [String] = []
+    /// The additional data sops authenticates for a value under `path`: each key followed by ":".
+    private var aad: [UInt8] = []
 
-    init(cipher: AESGCMKey, metadata: SOPSMetadata) {
+    init(cipher: AES256GCMDecryptor, metadata: SOPSMetadata) {
         self.cipher = cipher
         self.metadata = metadata
         if metadata.macOnlyEncrypted { hash.update(data: Array(SHA256.hash(data: Array("sops".utf8)))) }
     }
 
-    mutating func walk(_ value: JSONValue, path: [String]) throws(DecryptionError) -> JSONValue {
+    /// `tree` with every selected value opened, in document order.
+    mutating func walk(_ tree: JSONValue) throws(DecryptionError) -> JSONValue {
+        path.removeAll(keepingCapacity: true)
+        aad.removeAll(keepingCapacity: true)
+        return try walk(tree, someKeyMatched: false)
+    }
+
+    private mutating func walk(_ value: JSONValue, someKeyMatched: Bool) throws(DecryptionError) -> JSONValue {
         switch value {
-        case .object(let object):
-            var out = JSONObject()
-            out.reserveCapacity(object.count)
-            for (key, child) in object { out[key] = try walk(child, path: path + [key]) }
-            return .object(out)
-        case .array(let items):
-            var out: [JSONValue] = []
-            out.reserveCapacity(items.count)
-            for item in items { out.append(try walk(item, path: path)) }
-            return .array(out)
+        case .object(var object):
+            // Values are replaced in place: the keys and their order stay, nothing is rehashed.
+            for index in object.values.indices {
+                let key = object.keys[index]
+                let matched = someKeyMatched || (metadata.rule.encryptWhenSomeKeyMatches != nil && keyMatches(key))
+                path.append(key)
+                let mark = aad.count
+                aad.append(contentsOf: key.utf8)
+                aad.append(UInt8(ascii: ":"))
+                object.values[index] = try walk(object.values[index], someKeyMatched: matched)
+                aad.removeSubrange(mark...)
+                path.removeLast()
+            }
+            return .object(object)
+        case .array(var items):
+            for index in items.indices { items[index] = try walk(items[index], someKeyMatched: someKeyMatched) }
+            return .array(items)
         case .null:
             return .null
         default:
-            let encrypted: Bool
-            if let whenSome = metadata.rule.encryptWhenSomeKeyMatches {
-                var some = false
-                for key in path {
-                    let matched: Bool
-                    if let cached = keyMatchCache[key] {
-                        matched = cached
-                    } else {
-                        matched = metadata.rule.keyMatches(key)
-                        keyMatchCache[key] = matched
-                    }
-                    if matched {
-                        some = true
-                        break
-                    }
-                }
-                encrypted = some == whenSome
+            return try leaf(value, someKeyMatched: someKeyMatched)
+        }
+    }
+
+    private mutating func keyMatches(_ key: String) -> Bool {
+        if let cached = keyMatchCache[key] { return cached }
+        let matched = metadata.rule.keyMatches(key)
+        keyMatchCache[key] = matched
+        return matched
+    }
+
+    private mutating func leaf(_ value: JSONValue, someKeyMatched: Bool) throws(DecryptionError) -> JSONValue {
+        let encrypted: Bool
+        if let whenSome = metadata.rule.encryptWhenSomeKeyMatches {
+            encrypted = someKeyMatched == whenSome
+        } else {
+            encrypted = value.stringValue.map(EncryptedValue.looksEncrypted) ?? false
+        }
+        guard encrypted else {
+            if !metadata.macOnlyEncrypted { hash.update(data: ValueBytes.of(value)) }
+            return value
+        }
+        guard case .string(let text) = value else {
+            throw DecryptionError("value at \(Self.describe(path)) should be encrypted but is a cleartext \(value.typeName)")
+        }
+        if text.isEmpty { return value }
+        do throws(EncryptedValue.Failure) {
+            let encryptedValue = try EncryptedValue(parsing: text)
+            let bytes = try encryptedValue.open(with: cipher, aad: path.isEmpty ? [UInt8(ascii: ":")] : aad)
+            let plain = try ValueBytes.decode(bytes, type: encryptedValue.type)
+            // sops hashes a string's bytes as decrypted; other types in their canonical form.
+            if case .string = plain {
+                hash.update(data: bytes)
             } else {
-                encrypted = value.stringValue.map(EncryptedValue.looksEncrypted) ?? false
+                hash.update(data: ValueBytes.of(plain))
             }
-            guard encrypted else {
-                if !metadata.macOnlyEncrypted { hash.update(data: ValueBytes.of(value)) }
-                return value
-            }
-            guard case .string(let text) = value else {
-                throw DecryptionError("value at \(Self.describe(path)) should be encrypted but is a cleartext \(value.typeName)")
-            }
-            if text.isEmpty { return value }
-            let plain: JSONValue
-            do throws(EncryptedValue.Failure) {
-                let encryptedValue = try EncryptedValue(parsing: text)
-                var aad: [UInt8] = []
-                for key in path {
-                    aad.append(contentsOf: key.utf8)
-                    aad.append(UInt8(ascii: ":"))
-                }
-                if path.isEmpty { aad = [UInt8(ascii: ":")] }
-                let bytes = try encryptedValue.open(with: cipher, aad: aad)
-                plain = try ValueBytes.decode(bytes, type: encryptedValue.type)
-            } catch {
-                throw DecryptionError("cannot decrypt the value at \(Self.describe(path)): \(error.message)")
-            }
-            hash.update(data: ValueBytes.of(plain))
             return plain
+        } catch {
+            throw DecryptionError("cannot decrypt the value at \(Self.describe(path)): \(error.message)")
         }
     }
 
@@ -421,34 +479,33 @@ enum Base64 {
         return table
     }()
 
-    static func decode(_ input: ArraySlice<UInt8>) -> [UInt8]? {
-        guard input.count % 4 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count / 4 * 3)
-        var index = input.startIndex
-        while index < input.endIndex {
+    /// Appends the decoded bytes of `input` to `out`; false (with `out` partly written) when it is not base64.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        guard input.count % 4 == 0 else { return false }
+        var index = 0
+        while index < input.count {
             let a = input[index], b = input[index + 1], c = input[index + 2], d = input[index + 3]
-            let last = index + 4 == input.endIndex
+            let last = index + 4 == input.count
             let va = table[Int(a)], vb = table[Int(b)]
-            guard va != 0xFF, vb != 0xFF else { return nil }
+            guard va != 0xFF, vb != 0xFF else { return false }
             if last, c == UInt8(ascii: "="), d == UInt8(ascii: "=") {
                 out.append(va << 2 | vb >> 4)
-                return out
+                return true
             }
             let vc = table[Int(c)]
-            guard vc != 0xFF else { return nil }
+            guard vc != 0xFF else { return false }
             if last, d == UInt8(ascii: "=") {
                 out.append(va << 2 | vb >> 4)
                 out.append(vb << 4 | vc >> 2)
-                return out
+                return true
             }
             let vd = table[Int(d)]
-            guard vd != 0xFF else { return nil }
+            guard vd != 0xFF else { return false }
             out.append(va << 2 | vb >> 4)
             out.append(vb << 4 | vc >> 2)
             out.append(vc << 6 | vd)
             index += 4
         }
-        return out
+        return true
     }
 }
