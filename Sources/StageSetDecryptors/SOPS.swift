@@ -175,9 +175,6 @@ struct EncryptedValue {
 
     static func looksEncrypted(_ text: String) -> Bool { text.hasPrefix("ENC[AES256_GCM,") }
 
-    private static let prefix = Array("ENC[AES256_GCM,".utf8)
-    private static let names = ["data:", "iv:", "tag:", "type:"].map { Array($0.utf8) }
-
     init(parsing text: String) throws(Failure) {
         var text = text
         let parsed = text.withUTF8 { Self.parse($0) }
@@ -194,51 +191,64 @@ struct EncryptedValue {
         self.type = type
     }
 
+    /// Whether `bytes` hold `literal` at `offset`.
+    private static func has(_ literal: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard offset >= 0, offset + count <= bytes.count else { return false }
+        let expected = literal.utf8Start
+        for i in 0..<count where bytes[offset + i] != expected[i] { return false }
+        return true
+    }
+
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<EncryptedValue, Failure> {
         let malformed = Failure(message: "value is not in sops' ENC[AES256_GCM,data:…,iv:…,tag:…,type:…] format")
-        guard bytes.count > prefix.count, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "]") else {
-            return .failure(Failure(message: "value is not in sops' ENC[AES256_GCM,…] format"))
-        }
+        let prefix: StaticString = "ENC[AES256_GCM,"
+        guard bytes.count > prefix.utf8CodeUnitCount, has(prefix, in: bytes, at: 0), bytes[bytes.count - 1] == UInt8(ascii: "]")
+        else { return .failure(Failure(message: "value is not in sops' ENC[AES256_GCM,…] format")) }
         // data:…,iv:…,tag:…,type:… between the prefix and the closing bracket; base64 has no commas.
-        var fields: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
-        var count = 0
-        var fieldStart = prefix.count
         let end = bytes.count - 1
-        for index in prefix.count...end where index == end || bytes[index] == UInt8(ascii: ",") {
-            let name = names[min(count, 3)]
-            guard count < 4, index - fieldStart >= name.count,
-                UnsafeBufferPointer(rebasing: bytes[fieldStart..<fieldStart + name.count]).elementsEqual(name)
-            else { return .failure(malformed) }
-            let range = fieldStart + name.count..<index
-            switch count {
-            case 0: fields.0 = range
-            case 1: fields.1 = range
-            case 2: fields.2 = range
-            default: fields.3 = range
+        func field(_ name: StaticString, from start: Int, last: Bool) -> Range<Int>? {
+            guard has(name, in: bytes, at: start) else { return nil }
+            var index = start + name.utf8CodeUnitCount
+            let valueStart = index
+            while index < end, bytes[index] != UInt8(ascii: ",") { index += 1 }
+            guard last == (index == end) else { return nil }
+            return valueStart..<index
+        }
+        guard let data = field("data:", from: prefix.utf8CodeUnitCount, last: false),
+            let iv = field("iv:", from: data.upperBound + 1, last: false),
+            let tag = field("tag:", from: iv.upperBound + 1, last: false),
+            let type = field("type:", from: tag.upperBound + 1, last: true)
+        else { return .failure(malformed) }
+        var failure: Failure?
+        var dataEnd = 0
+        var ivEnd = 0
+        let capacity = (data.count + iv.count + tag.count) / 4 * 3
+        let storage = [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
+            written = 0
+            guard let dataCount = Base64.decode(UnsafeBufferPointer(rebasing: bytes[data]), into: out, at: 0) else {
+                failure = Failure(message: "data is not valid base64")
+                return
             }
-            count += 1
-            fieldStart = index + 1
+            dataEnd = dataCount
+            guard let ivCount = Base64.decode(UnsafeBufferPointer(rebasing: bytes[iv]), into: out, at: dataEnd) else {
+                failure = Failure(message: "iv is not valid base64")
+                return
+            }
+            ivEnd = dataEnd + ivCount
+            guard let tagCount = Base64.decode(UnsafeBufferPointer(rebasing: bytes[tag]), into: out, at: ivEnd) else {
+                failure = Failure(message: "tag is not valid base64")
+                return
+            }
+            written = ivEnd + tagCount
         }
-        guard count == 4 else { return .failure(malformed) }
-        var storage: [UInt8] = []
-        storage.reserveCapacity((fields.0.count + fields.1.count + fields.2.count) / 4 * 3)
-        guard Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.0]), into: &storage) else {
-            return .failure(Failure(message: "data is not valid base64"))
-        }
-        let dataEnd = storage.count
-        guard Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.1]), into: &storage) else {
-            return .failure(Failure(message: "iv is not valid base64"))
-        }
-        let ivEnd = storage.count
-        guard Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.2]), into: &storage) else {
-            return .failure(Failure(message: "tag is not valid base64"))
-        }
+        if let failure { return .failure(failure) }
         guard ivEnd > dataEnd else { return .failure(Failure(message: "iv is empty")) }
         guard storage.count - ivEnd == 16 else {
             return .failure(Failure(message: "tag is \(storage.count - ivEnd) bytes, not 16"))
         }
-        let type = String(decoding: UnsafeBufferPointer(rebasing: bytes[fields.3]), as: UTF8.self)
-        return .success(EncryptedValue(storage: storage, dataEnd: dataEnd, ivEnd: ivEnd, type: type))
+        let typeName = String(decoding: UnsafeBufferPointer(rebasing: bytes[type]), as: UTF8.self)
+        return .success(EncryptedValue(storage: storage, dataEnd: dataEnd, ivEnd: ivEnd, type: typeName))
     }
 
     /// The plaintext bytes, authenticated with `aad`.
@@ -471,6 +481,7 @@ enum RFC3339 {
 
 /// Standard base64 with padding (Go's `base64.StdEncoding`), decoded from bytes.
 enum Base64 {
+    /// The 6-bit value of each base64 digit, 0xFF for anything else.
     private static let table: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (index, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
@@ -479,33 +490,31 @@ enum Base64 {
         return table
     }()
 
-    /// Appends the decoded bytes of `input` to `out`; false (with `out` partly written) when it is not base64.
-    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
-        guard input.count % 4 == 0 else { return false }
-        var index = 0
-        while index < input.count {
-            let a = input[index], b = input[index + 1], c = input[index + 2], d = input[index + 3]
-            let last = index + 4 == input.count
-            let va = table[Int(a)], vb = table[Int(b)]
-            guard va != 0xFF, vb != 0xFF else { return false }
-            if last, c == UInt8(ascii: "="), d == UInt8(ascii: "=") {
-                out.append(va << 2 | vb >> 4)
-                return true
+    /// Decodes `input` into `out` from `offset` (room for `input.count / 4 * 3` bytes is needed) and
+    /// returns the number of bytes written, or nil when `input` is not padded base64.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int? {
+        guard input.count % 4 == 0, offset + input.count / 4 * 3 <= out.count else { return nil }
+        return table.withUnsafeBufferPointer { table in
+            var index = 0
+            var written = offset
+            while index < input.count {
+                let last = index + 4 == input.count
+                let va = table[Int(input[index])], vb = table[Int(input[index + 1])]
+                let c = input[index + 2], d = input[index + 3]
+                guard va != 0xFF, vb != 0xFF else { return nil }
+                out[written] = va << 2 | vb >> 4
+                if last, c == UInt8(ascii: "="), d == UInt8(ascii: "=") { return written + 1 - offset }
+                let vc = table[Int(c)]
+                guard vc != 0xFF else { return nil }
+                out[written + 1] = vb << 4 | vc >> 2
+                if last, d == UInt8(ascii: "=") { return written + 2 - offset }
+                let vd = table[Int(d)]
+                guard vd != 0xFF else { return nil }
+                out[written + 2] = vc << 6 | vd
+                written += 3
+                index += 4
             }
-            let vc = table[Int(c)]
-            guard vc != 0xFF else { return false }
-            if last, d == UInt8(ascii: "=") {
-                out.append(va << 2 | vb >> 4)
-                out.append(vb << 4 | vc >> 2)
-                return true
-            }
-            let vd = table[Int(d)]
-            guard vd != 0xFF else { return false }
-            out.append(va << 2 | vb >> 4)
-            out.append(vb << 4 | vc >> 2)
-            out.append(vc << 6 | vd)
-            index += 4
+            return written - offset
         }
-        return true
     }
 }

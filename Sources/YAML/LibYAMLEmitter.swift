@@ -95,7 +95,8 @@ final class LibYAMLEmitter {
     /// A string, quoted when a plain scalar would read back as something else; multi-line
     /// strings as literal blocks (libyaml falls back to quoting when a block cannot round-trip).
     private func string(_ text: String) {
-        if text.utf8.contains(UInt8(ascii: "\n")) {
+        var text = text
+        if text.withUTF8({ $0.contains(UInt8(ascii: "\n")) }) {
             scalar(text, style: YAML_LITERAL_SCALAR_STYLE)
         } else if PlainScalar.needsQuotes(text) {
             scalar(text, style: YAML_DOUBLE_QUOTED_SCALAR_STYLE)
