@@ -204,4 +204,22 @@ struct SOPSEngineTests {
         ]
         for (value, expected) in cases { #expect(GoFloat.format(value) == expected) }
     }
+
+    @Test func literalRegexRulesMatchExactlyWhatTheRegexMatches() throws {
+        #expect(SOPSMetadata.literalAlternation("^(data|stringData)$") == ["data", "stringData"])
+        #expect(SOPSMetadata.literalAlternation("^(?:password|api_key|x-token)$") == ["password", "api_key", "x-token"])
+        #expect(SOPSMetadata.literalAlternation("^data$") == ["data"])
+        // Anything with regex meaning, or alternation outside a group (`(^a)|(b$)`), takes the regex.
+        for pattern in ["^a|b$", "^(a)|(b)$", "data", "^(data|.*)$", "^(da+ta)$", "^()$", "^(a||b)$", "^$", "^(data|stringData)", "^(a\\b)$"] {
+            #expect(SOPSMetadata.literalAlternation(pattern) == nil, "\(pattern)")
+        }
+        let keys = ["data", "stringData", "Data", "stringdata", "xdata", "data2", "metadata", "password", "api_key", "x-token", ""]
+        for pattern in ["^(data|stringData)$", "^(?:password|api_key|x-token)$", "^data$"] {
+            let literal = try #require(SOPSMetadata.literalAlternation(pattern))
+            let regex = try Regex(pattern)
+            for key in keys {
+                #expect(literal.contains(key) == ((try? regex.firstMatch(in: key)) != nil), "\(pattern) on \(key)")
+            }
+        }
+    }
 }
