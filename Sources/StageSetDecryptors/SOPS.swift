@@ -244,6 +244,9 @@ struct EncryptedValue {
         }
         if let failure { return .failure(failure) }
         guard ivEnd > dataEnd else { return .failure(Failure(message: "iv is empty")) }
+        guard ivEnd - dataEnd <= AES256GCMDecryptor.maximumIVLength else {
+            return .failure(Failure(message: "iv is \(ivEnd - dataEnd) bytes, more than the \(AES256GCMDecryptor.maximumIVLength) supported"))
+        }
         guard storage.count - ivEnd == 16 else {
             return .failure(Failure(message: "tag is \(storage.count - ivEnd) bytes, not 16"))
         }

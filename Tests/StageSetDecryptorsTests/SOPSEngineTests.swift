@@ -222,4 +222,27 @@ struct SOPSEngineTests {
             }
         }
     }
+
+    @Test func encryptedValueFieldsAreCheckedBeforeDecrypting() throws {
+        let tag = String(repeating: "A", count: 22) + "=="
+        let longIV = String(repeating: "A", count: 172)  // 129 bytes
+        let cases: [(String, String)] = [
+            ("ENC[AES256_GCM,data:AA==,iv:\(longIV),tag:\(tag),type:str]", "iv is 129 bytes"),
+            ("ENC[AES256_GCM,data:AA==,iv:,tag:\(tag),type:str]", "iv is empty"),
+            ("ENC[AES256_GCM,data:AA==,iv:AA==,tag:AA==,type:str]", "tag is 1 bytes"),
+            ("ENC[AES256_GCM,data:A,iv:AA==,tag:\(tag),type:str]", "data is not valid base64"),
+            ("ENC[AES256_GCM,data:AA==,iv:AA==,tag:\(tag),type:str,x:1]", "format"),
+            ("ENC[AES256_GCM,iv:AA==,data:AA==,tag:\(tag),type:str]", "format"),
+        ]
+        for (text, message) in cases {
+            do {
+                _ = try EncryptedValue(parsing: text)
+                Issue.record("\(text) parsed")
+            } catch {
+                #expect(error.message.contains(message), "\(text): \(error.message)")
+            }
+        }
+        let value = try EncryptedValue(parsing: "ENC[AES256_GCM,data:AAEC,iv:\(String(repeating: "A", count: 43) + "="),tag:\(tag),type:int]")
+        #expect(value.type == "int")
+    }
 }
