@@ -10,6 +10,7 @@ packages=(
   libyaml-dev            # CYAML: YAML decode/encode
   libgpgme-dev gnupg     # CGPGME: SOPS PGP keys; tests generate keys with gpg
   libarchive-dev         # CArchive: artifact tarballs
+  libssl-dev             # COpenSSL: AES-256-GCM with sops' 32-byte IVs
   age                    # tests: encrypt SOPS inputs with the real age CLI (age, age-keygen)
   python3                # tests: moto_server (PyPI moto[server], boto3) for AWS KMS end to end
 )

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KubeModel
+import OpenSSLCrypto
 public import StageSetCore
 import YAML
 
@@ -119,22 +120,22 @@ public enum SOPS {
     // MARK: - Values and MAC
 
     static func decryptDocuments(_ document: SOPSDocument, dataKey: [UInt8]) throws(DecryptionError) -> [JSONValue] {
-        let cipher: AESGCMKey
+        let cipher: AES256GCMDecryptor
         do {
-            cipher = try AESGCMKey(dataKey)
+            cipher = try AES256GCMDecryptor(key: dataKey)
         } catch {
             throw DecryptionError("the data key is not a 32-byte AES-256 key")
         }
         var walker = TreeDecryptor(cipher: cipher, metadata: document.metadata)
         var plain: [JSONValue] = []
         for tree in document.documents {
-            plain.append(try walker.walk(tree, path: []))
+            plain.append(try walker.walk(tree))
         }
         try verifyMAC(walker.macDigest(), metadata: document.metadata, cipher: cipher)
         return plain
     }
 
-    static func verifyMAC(_ computed: String, metadata: SOPSMetadata, cipher: AESGCMKey) throws(DecryptionError) {
+    static func verifyMAC(_ computed: String, metadata: SOPSMetadata, cipher: AES256GCMDecryptor) throws(DecryptionError) {
         guard !metadata.mac.isEmpty else { throw DecryptionError("MAC mismatch: the file has no MAC") }
         guard let aad = RFC3339.secondsForm(metadata.lastModified) else {
             throw DecryptionError("sops.lastmodified \"\(metadata.lastModified)\" is not an RFC 3339 time")
@@ -166,50 +167,107 @@ struct EncryptedValue {
         var description: String { message }
     }
 
-    let data: [UInt8]
-    let iv: [UInt8]
-    let tag: [UInt8]
+    /// The decoded ciphertext, IV and tag, back to back.
+    private let storage: [UInt8]
+    private let dataEnd: Int
+    private let ivEnd: Int
     let type: String
-
-    static let prefix = "ENC[AES256_GCM,"
 
     static func looksEncrypted(_ text: String) -> Bool { text.hasPrefix("ENC[AES256_GCM,") }
 
     init(parsing text: String) throws(Failure) {
-        let bytes = Array(text.utf8)
-        let prefix = Array(Self.prefix.utf8)
-        guard bytes.count > prefix.count, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "]") else {
-            throw Failure(message: "value is not in sops' ENC[AES256_GCM,…] format")
+        var text = text
+        let parsed = text.withUTF8 { Self.parse($0) }
+        switch parsed {
+        case .success(let value): self = value
+        case .failure(let failure): throw failure
         }
-        // data:…,iv:…,tag:…,type:… between the prefix and the closing bracket; base64 has no commas.
-        var fields: [ArraySlice<UInt8>] = []
-        var fieldStart = prefix.count
-        for index in prefix.count..<(bytes.count - 1) where bytes[index] == UInt8(ascii: ",") {
-            fields.append(bytes[fieldStart..<index])
-            fieldStart = index + 1
-        }
-        fields.append(bytes[fieldStart..<(bytes.count - 1)])
-        let names = ["data:", "iv:", "tag:", "type:"].map { Array($0.utf8) }
-        guard fields.count == 4, (0..<4).allSatisfy({ fields[$0].starts(with: names[$0]) }) else {
-            throw Failure(message: "value is not in sops' ENC[AES256_GCM,data:…,iv:…,tag:…,type:…] format")
-        }
-        func decode(_ index: Int, _ name: String) throws(Failure) -> [UInt8] {
-            guard let decoded = Base64.decode(fields[index].dropFirst(names[index].count)) else {
-                throw Failure(message: "\(name) is not valid base64")
-            }
-            return decoded
-        }
-        data = try decode(0, "data")
-        iv = try decode(1, "iv")
-        tag = try decode(2, "tag")
-        type = String(decoding: fields[3].dropFirst(5), as: UTF8.self)
-        guard !iv.isEmpty else { throw Failure(message: "iv is empty") }
-        guard tag.count == 16 else { throw Failure(message: "tag is \(tag.count) bytes, not 16") }
     }
 
-    func open(with cipher: AESGCMKey, aad: [UInt8]) throws(Failure) -> [UInt8] {
+    private init(storage: [UInt8], dataEnd: Int, ivEnd: Int, type: String) {
+        self.storage = storage
+        self.dataEnd = dataEnd
+        self.ivEnd = ivEnd
+        self.type = type
+    }
+
+    /// Whether `bytes` hold `literal` at `offset`.
+    private static func has(_ literal: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard offset >= 0, offset + count <= bytes.count else { return false }
+        let expected = literal.utf8Start
+        for i in 0..<count where bytes[offset + i] != expected[i] { return false }
+        return true
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<EncryptedValue, Failure> {
+        let malformed = Failure(message: "value is not in sops' ENC[AES256_GCM,data:…,iv:…,tag:…,type:…] format")
+        let prefix: StaticString = "ENC[AES256_GCM,"
+        guard bytes.count > prefix.utf8CodeUnitCount, has(prefix, in: bytes, at: 0), bytes[bytes.count - 1] == UInt8(ascii: "]")
+        else { return .failure(Failure(message: "value is not in sops' ENC[AES256_GCM,…] format")) }
+        // data:…,iv:…,tag:…,type:… between the prefix and the closing bracket; base64 has no commas.
+        let end = bytes.count - 1
+        func field(_ name: StaticString, from start: Int, last: Bool) -> Range<Int>? {
+            guard has(name, in: bytes, at: start) else { return nil }
+            var index = start + name.utf8CodeUnitCount
+            let valueStart = index
+            while index < end, bytes[index] != UInt8(ascii: ",") { index += 1 }
+            guard last == (index == end) else { return nil }
+            return valueStart..<index
+        }
+        guard let data = field("data:", from: prefix.utf8CodeUnitCount, last: false),
+            let iv = field("iv:", from: data.upperBound + 1, last: false),
+            let tag = field("tag:", from: iv.upperBound + 1, last: false),
+            let type = field("type:", from: tag.upperBound + 1, last: true)
+        else { return .failure(malformed) }
+        var failure: Failure?
+        var dataEnd = 0
+        var ivEnd = 0
+        let capacity = (data.count + iv.count + tag.count) / 4 * 3
+        let storage = [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
+            written = 0
+            guard let dataCount = Base64.decode(UnsafeBufferPointer(rebasing: bytes[data]), into: out, at: 0) else {
+                failure = Failure(message: "data is not valid base64")
+                return
+            }
+            dataEnd = dataCount
+            guard let ivCount = Base64.decode(UnsafeBufferPointer(rebasing: bytes[iv]), into: out, at: dataEnd) else {
+                failure = Failure(message: "iv is not valid base64")
+                return
+            }
+            ivEnd = dataEnd + ivCount
+            guard let tagCount = Base64.decode(UnsafeBufferPointer(rebasing: bytes[tag]), into: out, at: ivEnd) else {
+                failure = Failure(message: "tag is not valid base64")
+                return
+            }
+            written = ivEnd + tagCount
+        }
+        if let failure { return .failure(failure) }
+        guard ivEnd > dataEnd else { return .failure(Failure(message: "iv is empty")) }
+        guard ivEnd - dataEnd <= AES256GCMDecryptor.maximumIVLength else {
+            return .failure(Failure(message: "iv is \(ivEnd - dataEnd) bytes, more than the \(AES256GCMDecryptor.maximumIVLength) supported"))
+        }
+        guard storage.count - ivEnd == 16 else {
+            return .failure(Failure(message: "tag is \(storage.count - ivEnd) bytes, not 16"))
+        }
+        let typeName = String(decoding: UnsafeBufferPointer(rebasing: bytes[type]), as: UTF8.self)
+        return .success(EncryptedValue(storage: storage, dataEnd: dataEnd, ivEnd: ivEnd, type: typeName))
+    }
+
+    /// The plaintext bytes, authenticated with `aad`.
+    func open(with cipher: AES256GCMDecryptor, aad: [UInt8]) throws(Failure) -> [UInt8] {
+        let result = storage.withUnsafeBytes { raw in
+            aad.withUnsafeBytes { aad in
+                Result { () throws(AES256GCMDecryptor.Failure) in
+                    try cipher.open(
+                        UnsafeRawBufferPointer(rebasing: raw[0..<dataEnd]), iv: UnsafeRawBufferPointer(rebasing: raw[dataEnd..<ivEnd]),
+                        tag: UnsafeRawBufferPointer(rebasing: raw[ivEnd...]), aad: aad
+                    )
+                }
+            }
+        }
         do {
-            return try cipher.open(ciphertext: data, iv: iv, tag: tag, aad: aad)
+            return try result.get()
         } catch {
             throw Failure(message: "authentication failed (ciphertext, iv, tag or its position in the document was changed)")
         }
@@ -218,77 +276,90 @@ struct EncryptedValue {
 
 /// Walks a tree, opening the values the metadata selects and feeding the MAC.
 struct TreeDecryptor {
-    let cipher: AESGCMKey
+    let cipher: AES256GCMDecryptor
     let metadata: SOPSMetadata
     private var hash = SHA512()
     /// Per-key results of the rule's key test (regexes are costly).
     private var keyMatchCache: [String: Bool] = [:]
+    /// The keys from the document root to the node being walked.
+    private var path: [String] = []
+    /// The additional data sops authenticates for a value under `path`: each key followed by ":".
+    private var aad: [UInt8] = []
 
-    init(cipher: AESGCMKey, metadata: SOPSMetadata) {
+    init(cipher: AES256GCMDecryptor, metadata: SOPSMetadata) {
         self.cipher = cipher
         self.metadata = metadata
         if metadata.macOnlyEncrypted { hash.update(data: Array(SHA256.hash(data: Array("sops".utf8)))) }
     }
 
-    mutating func walk(_ value: JSONValue, path: [String]) throws(DecryptionError) -> JSONValue {
+    /// `tree` with every selected value opened, in document order.
+    mutating func walk(_ tree: JSONValue) throws(DecryptionError) -> JSONValue {
+        path.removeAll(keepingCapacity: true)
+        aad.removeAll(keepingCapacity: true)
+        return try walk(tree, someKeyMatched: false)
+    }
+
+    private mutating func walk(_ value: JSONValue, someKeyMatched: Bool) throws(DecryptionError) -> JSONValue {
         switch value {
-        case .object(let object):
-            var out = JSONObject()
-            out.reserveCapacity(object.count)
-            for (key, child) in object { out[key] = try walk(child, path: path + [key]) }
-            return .object(out)
-        case .array(let items):
-            var out: [JSONValue] = []
-            out.reserveCapacity(items.count)
-            for item in items { out.append(try walk(item, path: path)) }
-            return .array(out)
+        case .object(var object):
+            // Values are replaced in place: the keys and their order stay, nothing is rehashed.
+            for index in object.values.indices {
+                let key = object.keys[index]
+                let matched = someKeyMatched || (metadata.rule.encryptWhenSomeKeyMatches != nil && keyMatches(key))
+                path.append(key)
+                let mark = aad.count
+                aad.append(contentsOf: key.utf8)
+                aad.append(UInt8(ascii: ":"))
+                object.values[index] = try walk(object.values[index], someKeyMatched: matched)
+                aad.removeSubrange(mark...)
+                path.removeLast()
+            }
+            return .object(object)
+        case .array(var items):
+            for index in items.indices { items[index] = try walk(items[index], someKeyMatched: someKeyMatched) }
+            return .array(items)
         case .null:
             return .null
         default:
-            let encrypted: Bool
-            if let whenSome = metadata.rule.encryptWhenSomeKeyMatches {
-                var some = false
-                for key in path {
-                    let matched: Bool
-                    if let cached = keyMatchCache[key] {
-                        matched = cached
-                    } else {
-                        matched = metadata.rule.keyMatches(key)
-                        keyMatchCache[key] = matched
-                    }
-                    if matched {
-                        some = true
-                        break
-                    }
-                }
-                encrypted = some == whenSome
+            return try leaf(value, someKeyMatched: someKeyMatched)
+        }
+    }
+
+    private mutating func keyMatches(_ key: String) -> Bool {
+        if let cached = keyMatchCache[key] { return cached }
+        let matched = metadata.rule.keyMatches(key)
+        keyMatchCache[key] = matched
+        return matched
+    }
+
+    private mutating func leaf(_ value: JSONValue, someKeyMatched: Bool) throws(DecryptionError) -> JSONValue {
+        let encrypted: Bool
+        if let whenSome = metadata.rule.encryptWhenSomeKeyMatches {
+            encrypted = someKeyMatched == whenSome
+        } else {
+            encrypted = value.stringValue.map(EncryptedValue.looksEncrypted) ?? false
+        }
+        guard encrypted else {
+            if !metadata.macOnlyEncrypted { hash.update(data: ValueBytes.of(value)) }
+            return value
+        }
+        guard case .string(let text) = value else {
+            throw DecryptionError("value at \(Self.describe(path)) should be encrypted but is a cleartext \(value.typeName)")
+        }
+        if text.isEmpty { return value }
+        do throws(EncryptedValue.Failure) {
+            let encryptedValue = try EncryptedValue(parsing: text)
+            let bytes = try encryptedValue.open(with: cipher, aad: path.isEmpty ? [UInt8(ascii: ":")] : aad)
+            let plain = try ValueBytes.decode(bytes, type: encryptedValue.type)
+            // sops hashes a string's bytes as decrypted; other types in their canonical form.
+            if case .string = plain {
+                hash.update(data: bytes)
             } else {
-                encrypted = value.stringValue.map(EncryptedValue.looksEncrypted) ?? false
+                hash.update(data: ValueBytes.of(plain))
             }
-            guard encrypted else {
-                if !metadata.macOnlyEncrypted { hash.update(data: ValueBytes.of(value)) }
-                return value
-            }
-            guard case .string(let text) = value else {
-                throw DecryptionError("value at \(Self.describe(path)) should be encrypted but is a cleartext \(value.typeName)")
-            }
-            if text.isEmpty { return value }
-            let plain: JSONValue
-            do throws(EncryptedValue.Failure) {
-                let encryptedValue = try EncryptedValue(parsing: text)
-                var aad: [UInt8] = []
-                for key in path {
-                    aad.append(contentsOf: key.utf8)
-                    aad.append(UInt8(ascii: ":"))
-                }
-                if path.isEmpty { aad = [UInt8(ascii: ":")] }
-                let bytes = try encryptedValue.open(with: cipher, aad: aad)
-                plain = try ValueBytes.decode(bytes, type: encryptedValue.type)
-            } catch {
-                throw DecryptionError("cannot decrypt the value at \(Self.describe(path)): \(error.message)")
-            }
-            hash.update(data: ValueBytes.of(plain))
             return plain
+        } catch {
+            throw DecryptionError("cannot decrypt the value at \(Self.describe(path)): \(error.message)")
         }
     }
 
@@ -413,6 +484,7 @@ enum RFC3339 {
 
 /// Standard base64 with padding (Go's `base64.StdEncoding`), decoded from bytes.
 enum Base64 {
+    /// The 6-bit value of each base64 digit, 0xFF for anything else.
     private static let table: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (index, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
@@ -421,34 +493,31 @@ enum Base64 {
         return table
     }()
 
-    static func decode(_ input: ArraySlice<UInt8>) -> [UInt8]? {
-        guard input.count % 4 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count / 4 * 3)
-        var index = input.startIndex
-        while index < input.endIndex {
-            let a = input[index], b = input[index + 1], c = input[index + 2], d = input[index + 3]
-            let last = index + 4 == input.endIndex
-            let va = table[Int(a)], vb = table[Int(b)]
-            guard va != 0xFF, vb != 0xFF else { return nil }
-            if last, c == UInt8(ascii: "="), d == UInt8(ascii: "=") {
-                out.append(va << 2 | vb >> 4)
-                return out
+    /// Decodes `input` into `out` from `offset` (room for `input.count / 4 * 3` bytes is needed) and
+    /// returns the number of bytes written, or nil when `input` is not padded base64.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int? {
+        guard input.count % 4 == 0, offset + input.count / 4 * 3 <= out.count else { return nil }
+        return table.withUnsafeBufferPointer { table in
+            var index = 0
+            var written = offset
+            while index < input.count {
+                let last = index + 4 == input.count
+                let va = table[Int(input[index])], vb = table[Int(input[index + 1])]
+                let c = input[index + 2], d = input[index + 3]
+                guard va != 0xFF, vb != 0xFF else { return nil }
+                out[written] = va << 2 | vb >> 4
+                if last, c == UInt8(ascii: "="), d == UInt8(ascii: "=") { return written + 1 - offset }
+                let vc = table[Int(c)]
+                guard vc != 0xFF else { return nil }
+                out[written + 1] = vb << 4 | vc >> 2
+                if last, d == UInt8(ascii: "=") { return written + 2 - offset }
+                let vd = table[Int(d)]
+                guard vd != 0xFF else { return nil }
+                out[written + 2] = vc << 6 | vd
+                written += 3
+                index += 4
             }
-            let vc = table[Int(c)]
-            guard vc != 0xFF else { return nil }
-            if last, d == UInt8(ascii: "=") {
-                out.append(va << 2 | vb >> 4)
-                out.append(vb << 4 | vc >> 2)
-                return out
-            }
-            let vd = table[Int(d)]
-            guard vd != 0xFF else { return nil }
-            out.append(va << 2 | vb >> 4)
-            out.append(vb << 4 | vc >> 2)
-            out.append(vc << 6 | vd)
-            index += 4
+            return written - offset
         }
-        return out
     }
 }

@@ -218,17 +218,50 @@ struct SOPSMetadata {
         case "unencrypted_regex"?, "encrypted_regex"?:
             let name = present[0]
             let pattern = field(name) ?? ""
+            let wanted = name == "encrypted_regex"
+            if let names = literalAlternation(pattern) {
+                // `^(data|stringData)$` and the like: set membership, without compiling a regex per file.
+                let set = Set(names)
+                return Rule(encryptWhenSomeKeyMatches: wanted, keyMatches: { set.contains($0) })
+            }
             let regex: Regex<AnyRegexOutput>
             do {
                 regex = try Regex(pattern)
             } catch {
                 throw DecryptionError("sops.\(name) is not a valid regular expression")
             }
-            let wanted = name == "encrypted_regex"
             return Rule(encryptWhenSomeKeyMatches: wanted, keyMatches: { (try? regex.firstMatch(in: $0)) != nil })
         default:
             return .byComments
         }
+    }
+
+    /// The names a pattern of the form `^name$`, `^(a|b|…)$` or `^(?:a|b|…)$` matches exactly, when every
+    /// name consists of ASCII letters, digits, `_` and `-` (no regex meaning); nil for any other pattern.
+    /// Go's `$` without flags matches only at the end of the text, so a match is string equality.
+    static func literalAlternation(_ pattern: String) -> [String]? {
+        guard pattern.hasPrefix("^"), pattern.hasSuffix("$"), pattern.count >= 3 else { return nil }
+        var body = pattern.dropFirst().dropLast()
+        var grouped = true
+        if body.hasPrefix("(?:"), body.hasSuffix(")") {
+            body = body.dropFirst(3).dropLast()
+        } else if body.hasPrefix("("), body.hasSuffix(")") {
+            body = body.dropFirst().dropLast()
+        } else {
+            grouped = false
+        }
+        let names = body.split(separator: "|", omittingEmptySubsequences: false)
+        // `^a|b$` is `(^a)|(b$)`: alternation only inside the group.
+        guard grouped || names.count == 1 else { return nil }
+        for name in names {
+            guard !name.isEmpty,
+                name.utf8.allSatisfy({ byte in
+                    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+                })
+            else { return nil }
+        }
+        return names.map(String.init)
     }
 }
 

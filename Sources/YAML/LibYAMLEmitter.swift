@@ -50,24 +50,20 @@ final class LibYAMLEmitter {
         return String(decoding: sink.bytes, as: UTF8.self)
     }
 
-    private enum Work {
-        case value(JSONValue)
-        case key(String)
-        case end(isMapping: Bool)
+    /// An open collection and the index of its next member.
+    private enum Frame {
+        case mapping(JSONObject, Int)
+        case sequence([JSONValue], Int)
     }
 
-    /// Walks `root` with an explicit stack, so deep values cannot overflow the thread's stack.
+    /// Walks `root` with an explicit stack, so deep values cannot overflow the thread's stack; members
+    /// are visited by index, never copied out of their collection.
     private func node(_ root: JSONValue) {
-        var work: [Work] = [.value(root)]
+        var stack: [Frame] = []
         var event = yaml_event_t()
-        while let item = work.popLast() {
-            switch item {
-            case .key(let key):
-                string(key)
-            case .end(let isMapping):
-                if isMapping { yaml_mapping_end_event_initialize(&event) } else { yaml_sequence_end_event_initialize(&event) }
-                emit(&event)
-            case .value(let value):
+        var next: JSONValue? = root
+        while true {
+            if let value = next.take() {
                 switch value {
                 case .null: scalar("null", style: YAML_PLAIN_SCALAR_STYLE)
                 case .bool(let flag): scalar(flag ? "true" : "false", style: YAML_PLAIN_SCALAR_STYLE)
@@ -77,16 +73,32 @@ final class LibYAMLEmitter {
                 case .array(let elements):
                     check(yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE))
                     emit(&event)
-                    work.append(.end(isMapping: false))
-                    for element in elements.reversed() { work.append(.value(element)) }
+                    stack.append(.sequence(elements, 0))
                 case .object(let members):
                     check(yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE))
                     emit(&event)
-                    work.append(.end(isMapping: true))
-                    for (key, member) in members.reversed() {
-                        work.append(.value(member))
-                        work.append(.key(key))
-                    }
+                    stack.append(.mapping(members, 0))
+                }
+                continue
+            }
+            guard let frame = stack.popLast() else { return }
+            switch frame {
+            case .sequence(let elements, let index):
+                if index < elements.count {
+                    next = elements[index]
+                    stack.append(.sequence(elements, index + 1))
+                } else {
+                    yaml_sequence_end_event_initialize(&event)
+                    emit(&event)
+                }
+            case .mapping(let members, let index):
+                if index < members.count {
+                    string(members.keys[index])
+                    next = members.values[index]
+                    stack.append(.mapping(members, index + 1))
+                } else {
+                    yaml_mapping_end_event_initialize(&event)
+                    emit(&event)
                 }
             }
         }
@@ -95,7 +107,8 @@ final class LibYAMLEmitter {
     /// A string, quoted when a plain scalar would read back as something else; multi-line
     /// strings as literal blocks (libyaml falls back to quoting when a block cannot round-trip).
     private func string(_ text: String) {
-        if text.utf8.contains(UInt8(ascii: "\n")) {
+        var text = text
+        if text.withUTF8({ $0.contains(UInt8(ascii: "\n")) }) {
             scalar(text, style: YAML_LITERAL_SCALAR_STYLE)
         } else if PlainScalar.needsQuotes(text) {
             scalar(text, style: YAML_DOUBLE_QUOTED_SCALAR_STYLE)

@@ -205,20 +205,44 @@ struct SOPSEngineTests {
         for (value, expected) in cases { #expect(GoFloat.format(value) == expected) }
     }
 
-    @Test func gcmMatchesSwiftCryptoForTwelveByteNonces() throws {
-        var rng = SeededGenerator(state: 1)
-        for length in [0, 1, 15, 16, 17, 64, 1000] {
-            let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            let plain = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            let aad = (0..<(length % 37)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            let box = try AES.GCM.seal(plain, using: SymmetricKey(data: key), authenticating: aad)
-            let ours = try AESGCMKey(key)
-            #expect(try ours.open(ciphertext: Array(box.ciphertext), iv: Array(box.nonce), tag: Array(box.tag), aad: aad) == plain)
-            var badTag = Array(box.tag)
-            badTag[0] ^= 1
-            #expect(throws: (any Error).self) {
-                _ = try ours.open(ciphertext: Array(box.ciphertext), iv: Array(box.nonce), tag: badTag, aad: aad)
+    @Test func literalRegexRulesMatchExactlyWhatTheRegexMatches() throws {
+        #expect(SOPSMetadata.literalAlternation("^(data|stringData)$") == ["data", "stringData"])
+        #expect(SOPSMetadata.literalAlternation("^(?:password|api_key|x-token)$") == ["password", "api_key", "x-token"])
+        #expect(SOPSMetadata.literalAlternation("^data$") == ["data"])
+        // Anything with regex meaning, or alternation outside a group (`(^a)|(b$)`), takes the regex.
+        for pattern in ["^a|b$", "^(a)|(b)$", "data", "^(data|.*)$", "^(da+ta)$", "^()$", "^(a||b)$", "^$", "^(data|stringData)", "^(a\\b)$"] {
+            #expect(SOPSMetadata.literalAlternation(pattern) == nil, "\(pattern)")
+        }
+        let keys = ["data", "stringData", "Data", "stringdata", "xdata", "data2", "metadata", "password", "api_key", "x-token", ""]
+        for pattern in ["^(data|stringData)$", "^(?:password|api_key|x-token)$", "^data$"] {
+            let literal = try #require(SOPSMetadata.literalAlternation(pattern))
+            let regex = try Regex(pattern)
+            for key in keys {
+                #expect(literal.contains(key) == ((try? regex.firstMatch(in: key)) != nil), "\(pattern) on \(key)")
             }
         }
+    }
+
+    @Test func encryptedValueFieldsAreCheckedBeforeDecrypting() throws {
+        let tag = String(repeating: "A", count: 22) + "=="
+        let longIV = String(repeating: "A", count: 172)  // 129 bytes
+        let cases: [(String, String)] = [
+            ("ENC[AES256_GCM,data:AA==,iv:\(longIV),tag:\(tag),type:str]", "iv is 129 bytes"),
+            ("ENC[AES256_GCM,data:AA==,iv:,tag:\(tag),type:str]", "iv is empty"),
+            ("ENC[AES256_GCM,data:AA==,iv:AA==,tag:AA==,type:str]", "tag is 1 bytes"),
+            ("ENC[AES256_GCM,data:A,iv:AA==,tag:\(tag),type:str]", "data is not valid base64"),
+            ("ENC[AES256_GCM,data:AA==,iv:AA==,tag:\(tag),type:str,x:1]", "format"),
+            ("ENC[AES256_GCM,iv:AA==,data:AA==,tag:\(tag),type:str]", "format"),
+        ]
+        for (text, message) in cases {
+            do {
+                _ = try EncryptedValue(parsing: text)
+                Issue.record("\(text) parsed")
+            } catch {
+                #expect(error.message.contains(message), "\(text): \(error.message)")
+            }
+        }
+        let value = try EncryptedValue(parsing: "ENC[AES256_GCM,data:AAEC,iv:\(String(repeating: "A", count: 43) + "="),tag:\(tag),type:int]")
+        #expect(value.type == "int")
     }
 }
