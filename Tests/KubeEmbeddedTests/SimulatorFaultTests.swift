@@ -117,19 +117,19 @@ struct SimulatorFaultTests {
         }
     }
 
-    @Test func droppedWatchStreamsEnd() async throws {
+    @Test(.timeLimit(.minutes(2))) func droppedWatchStreamsEnd() async throws {
         try await withHarness { harness in
+            // Neither the server (an hour) nor the client (the test's time limit) ends this watch: only the drop
+            // can make the request complete.
             let watcher = Task {
-                try await harness.request("GET", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=20")
+                try await harness.request(
+                    "GET", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=3600", timeout: 3600)
             }
             for _ in 0..<2000 where harness.server.activeWatchCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(harness.server.activeWatchCount == 1)
-            let clock = ContinuousClock()
-            let started = clock.now
             harness.server.dropWatchStreams()
             let response = try await watcher.value
             #expect(response.status == 200)
-            #expect(clock.now - started < .seconds(10))
             #expect(harness.server.activeWatchCount == 0)
         }
     }
