@@ -14,7 +14,7 @@ struct SOPSDocument {
         case .yaml:
             let values: [JSONValue]
             do {
-                values = try YAML.decodeAll(bytes)
+                values = try YAML.decodeAll(bytes, schema: .yaml12)
             } catch {
                 throw DecryptionError("not a sops YAML document: \(error)")
             }

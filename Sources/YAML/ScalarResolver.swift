@@ -72,13 +72,15 @@ enum ResolvedScalar: Equatable {
 enum ScalarResolver {
     /// Resolves a scalar carrying `tag`; throws a message when the tag and the text disagree
     /// (`!!int yes`), worded like go-yaml.
-    static func resolve(_ text: UnsafeBufferPointer<UInt8>, tag: ScalarTag) throws(ResolveFailure) -> ResolvedScalar {
+    static func resolve(_ text: UnsafeBufferPointer<UInt8>, tag: ScalarTag, schema: YAML.Schema = .yaml11)
+        throws(ResolveFailure) -> ResolvedScalar
+    {
         switch tag {
-        case .none: return resolvePlain(text)
+        case .none: return resolvePlain(text, schema: schema)
         case .string, .other, .binary, .merge: return .string
         case .int, .float, .bool, .null, .timestamp: break
         }
-        var resolved = resolvePlain(text)
+        var resolved = resolvePlain(text, schema: schema)
         if tag == .timestamp, Timestamp.isValid(text) { resolved = .timestamp }
         if resolved.tag == tag { return resolved }
         if tag == .float, case .int(let value) = resolved { return .double(Double(value)) }
@@ -88,7 +90,19 @@ enum ScalarResolver {
     }
 
     /// Resolves an untagged plain scalar.
-    static func resolvePlain(_ text: UnsafeBufferPointer<UInt8>) -> ResolvedScalar {
+    static func resolvePlain(_ text: UnsafeBufferPointer<UInt8>, schema: YAML.Schema = .yaml11) -> ResolvedScalar {
+        let resolved = resolvePlain11(text)
+        // YAML 1.2 (go-yaml v3): of the 1.1 boolean words only the true/false spellings remain booleans.
+        if schema == .yaml12, case .bool = resolved,
+           !["true", "True", "TRUE", "false", "False", "FALSE"].contains(where: { $0.utf8.elementsEqual(text) })
+        {
+            return .string
+        }
+        return resolved
+    }
+
+    /// Resolves an untagged plain scalar with go-yaml v2's YAML 1.1 rules.
+    private static func resolvePlain11(_ text: UnsafeBufferPointer<UInt8>) -> ResolvedScalar {
         guard let first = text.first else { return .null }
         switch first {
         case UInt8(ascii: "0")...UInt8(ascii: "9"):

@@ -46,6 +46,7 @@ struct StreamDecoder {
     }
 
     private let limits: YAML.Limits
+    private let schema: YAML.Schema
     private var stack: [Frame] = []
     /// Members of the open sequences, innermost last.
     private var elements: [JSONValue] = []
@@ -61,9 +62,10 @@ struct StreamDecoder {
     private let maxDocuments: Int
     private var documentStart = yaml_mark_t()
 
-    init(limits: YAML.Limits, maxDocuments: Int = .max) {
+    init(limits: YAML.Limits, maxDocuments: Int = .max, schema: YAML.Schema = .yaml11) {
         self.limits = limits
         self.maxDocuments = maxDocuments
+        self.schema = schema
     }
 
     /// Every document of the stream whose value is not null.
@@ -285,7 +287,7 @@ struct StreamDecoder {
         throws(YAMLError) -> ResolvedScalar
     {
         do {
-            return try ScalarResolver.resolve(text, tag: tag)
+            return try ScalarResolver.resolve(text, tag: tag, schema: schema)
         } catch {
             throw self.error(error.message, mark)
         }

@@ -8,23 +8,32 @@ public import KubeModel
 /// Unlike kubectl, which splits streams on `---` lines before parsing, documents are separated by the
 /// YAML parser itself, so `...` and directives behave as the YAML specification says.
 public enum YAML {
+    /// How plain scalars are typed.
+    public enum Schema: Sendable, Hashable {
+        /// YAML 1.1 as go-yaml v2 reads it (kubectl, Flux): `yes`, `on`, `y` are booleans.
+        case yaml11
+        /// YAML 1.2 booleans as go-yaml v3 reads them (sops): only `true`/`false` (`True`, `TRUE`, …) are
+        /// booleans; `yes`, `on`, `y`, `no`, `off`, `n` stay strings. Everything else as ``yaml11``.
+        case yaml12
+    }
+
     /// Every document of a multi-document stream that is not empty or null, in order.
     public static func decodeAll(_ text: String, limits: Limits = .default) throws(YAMLError) -> [JSONValue] {
         try decode(text, limits: limits, maxDocuments: .max)
     }
 
     /// Every document of a multi-document stream given as UTF-8 (or BOM-marked UTF-16) bytes.
-    public static func decodeAll(_ bytes: some Collection<UInt8>, limits: Limits = .default) throws(YAMLError)
-        -> [JSONValue]
+    public static func decodeAll(_ bytes: some Collection<UInt8>, limits: Limits = .default, schema: Schema = .yaml11)
+        throws(YAMLError) -> [JSONValue]
     {
         let decoded = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(YAMLError) in
-                var decoder = StreamDecoder(limits: limits)
+                var decoder = StreamDecoder(limits: limits, schema: schema)
                 return try decoder.decode(buffer)
             }
         }
         if let decoded { return try decoded.get() }
-        return try decodeAll(Array(bytes), limits: limits)
+        return try decodeAll(Array(bytes), limits: limits, schema: schema)
     }
 
     /// Exactly one document: an empty stream is `.null`; more than one non-empty document is an error.
