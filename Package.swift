@@ -280,7 +280,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StageSetActionsTests",
-            dependencies: ["StageSetActions", "StageSetCore", "StageSetAPI", "KubeClient", "KubeAPI", "KubeModel", "KubeEmbedded"],
+            dependencies: [
+                "StageSetActions", "StageSetCore", "StageSetAPI", "KubeClient", "KubeAPI", "KubeModel", "KubeEmbedded", "YAML",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

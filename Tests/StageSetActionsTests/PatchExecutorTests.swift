@@ -4,6 +4,7 @@ import StageSetAPI
 import StageSetActions
 import StageSetCore
 import Testing
+import YAML
 
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct PatchExecutorTests {
@@ -100,5 +101,44 @@ struct PatchExecutorTests {
         let error = await failure { try await PatchExecutor().execute(spec, action: Self.action(spec), context: cluster.context()) }
         #expect(error?.retry == .transient)
         #expect(error?.message.contains("not served") == true)
+    }
+}
+
+extension PatchExecutorTests {
+    /// Custom resources have no strategic merge patch: the default `merge` type re-sends the body as a
+    /// JSON merge patch.
+    @Test func mergePatchOnACustomResource() async throws {
+        let cluster = try await Cluster()
+        defer { Task { await cluster.stop() } }
+        let crd = try #require(KubeObject(json: YAML.decode("""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+            """)))
+        _ = try await cluster.client.create(crd)
+        let widgetKind = GroupVersionKind(group: "example.com", version: "v1", kind: "Widget")
+        var widget = KubeObject(apiVersion: "example.com/v1", kind: "Widget", namespace: "apps", name: "w")
+        widget.object["spec"] = ["size": 1, "color": "red"]
+        _ = try await cluster.client.create(widget)
+
+        let spec = PatchAction(target: PatchTarget(apiVersion: "example.com/v1", kind: "Widget", name: "w"),
+                               patch: "spec: {size: 3}")
+        _ = try await PatchExecutor().execute(spec, action: Self.action(spec), context: cluster.context())
+        let patched = try await cluster.client.get(widgetKind, namespace: "apps", name: "w")
+        #expect(patched.json["spec"] == ["size": 3, "color": "red"])
     }
 }
