@@ -1,4 +1,4 @@
-public import KubeAPI
+import KubeAPI
 import KubeModel
 public import StageSetAPI
 public import StageSetCore
@@ -13,6 +13,8 @@ public struct DeleteExecutor: ActionExecutor {
     public func execute(_ spec: DeleteAction, action: Action, context: ActionContext) async throws -> ActionResult {
         let spec = spec.defaulted()
         let target = spec.target
+        // An empty name would address the whole collection.
+        guard !target.name.isEmpty else { throw invalidAction(action, "the delete target needs a name") }
         let resolved: ResolvedKind
         do {
             resolved = try await ResolvedKind.resolve(

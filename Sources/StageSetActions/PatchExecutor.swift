@@ -1,4 +1,4 @@
-public import KubeAPI
+import KubeAPI
 import KubeModel
 public import StageSetAPI
 public import StageSetCore
@@ -26,7 +26,7 @@ public struct PatchExecutor: ActionExecutor {
         } catch {
             throw actionFailure(action, "resolving the patch target kind \(target.kind)", error)
         }
-        switch (target.name, target.selector) {
+        switch (target.name.flatMap { $0.isEmpty ? nil : $0 }, target.selector) {
         case (let name?, nil):
             _ = try await apply(patch, to: name, of: resolved, skippingMissing: false, action: action, context: context)
             return ActionResult(message: "patched \(resolved.describe(name))")

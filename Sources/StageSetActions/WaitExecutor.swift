@@ -1,5 +1,5 @@
 import CEL
-public import KubeAPI
+import KubeAPI
 import KubeModel
 public import StageSetAPI
 public import StageSetCore
@@ -23,8 +23,10 @@ public struct WaitExecutor: ActionExecutor {
 
     public func execute(_ spec: WaitAction, action: Action, context: ActionContext) async throws -> ActionResult {
         let spec = spec.defaulted()
-        if let expr = spec.expr {
-            guard let target = spec.target else { throw invalidAction(action, "a wait with expr needs a target") }
+        if let expr = spec.expr, !expr.isEmpty {
+            guard let target = spec.target, !target.name.isEmpty else {
+                throw invalidAction(action, "a wait with expr needs a target with a name")
+            }
             let expression: CELExpression
             do {
                 expression = try CELExpression(parsing: expr)

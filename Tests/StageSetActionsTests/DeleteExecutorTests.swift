@@ -52,4 +52,14 @@ struct DeleteExecutorTests {
         #expect(error?.message.hasPrefix("action \"cleanup\": deleting ConfigMap apps/kept") == true)
         #expect(try await cluster.client.getIfExists(Cluster.configMap, namespace: "apps", name: "kept") != nil)
     }
+
+    @Test func emptyNameNeverAddressesTheCollection() async throws {
+        let cluster = try await Cluster()
+        defer { Task { await cluster.stop() } }
+        try await cluster.configMap("kept")
+        let spec = DeleteAction(target: NamespacedObjectKindReference(kind: "ConfigMap", name: ""))
+        let error = await failure { try await DeleteExecutor().execute(spec, action: Self.action(spec), context: cluster.context()) }
+        #expect(error?.retry == .terminal)
+        #expect(try await cluster.client.getIfExists(Cluster.configMap, namespace: "apps", name: "kept") != nil)
+    }
 }

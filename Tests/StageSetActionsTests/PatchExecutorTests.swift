@@ -86,6 +86,7 @@ struct PatchExecutorTests {
             (PatchAction(target: PatchTarget(kind: "ConfigMap", name: "x"), type: .json6902, patch: "a: b"), "list of operations"),
             (PatchAction(target: PatchTarget(kind: "ConfigMap", selector: LabelSelectorSpec()), patch: "a: b"), "must not be empty"),
             (PatchAction(target: PatchTarget(kind: "ConfigMap"), patch: "a: b"), "exactly one of name and selector"),
+            (PatchAction(target: PatchTarget(kind: "ConfigMap", name: ""), patch: "a: b"), "exactly one of name and selector"),
         ]
         for (spec, text) in cases {
             let error = await failure { try await PatchExecutor().execute(spec, action: Self.action(spec), context: cluster.context()) }

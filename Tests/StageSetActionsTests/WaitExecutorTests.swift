@@ -63,7 +63,7 @@ struct WaitExecutorTests {
         let untargeted = WaitAction(expr: "true")
         #expect(await failure {
             try await Self.executor.execute(untargeted, action: Self.action(untargeted), context: cluster.context())
-        }?.message == "action \"settle\": a wait with expr needs a target")
+        }?.message == "action \"settle\": a wait with expr needs a target with a name")
 
         let denied = WaitAction(target: target, expr: "true")
         let error = await failure {
