@@ -99,6 +99,11 @@ let package = Package(
         // Source resolvers (Flux source kinds and producers).
         .target(name: "StageSetSources", dependencies: ["StageSetCore", "KubeAPI", "KubeModel", "StageSetAPI"], swiftSettings: swiftSettings),
         .target(name: "StageSetDecryptorPGP", dependencies: ["StageSetCore", "GPGME"], swiftSettings: swiftSettings),
+        .target(
+            name: "StageSetActions",
+            dependencies: ["StageSetCore", "StageSetAPI", "KubeAPI", "KubeModel", "CEL", "YAML"],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Health", dependencies: ["KubeModel", "CEL"], swiftSettings: swiftSettings),
         // Artifacts: download, digest check and safe extraction of source artifacts.
         .target(
@@ -163,7 +168,8 @@ let package = Package(
         .target(
             name: "StageSetRuntime",
             dependencies: [
-                "StageSetCore", "StageSetSources", "StageSetDecryptors", "StageSetDecryptorPGP", "Artifacts", "Render", "Apply",
+                "StageSetCore", "StageSetSources", "StageSetDecryptors", "StageSetDecryptorPGP", "StageSetActions", "Artifacts",
+                "Render", "Apply",
             ],
             swiftSettings: swiftSettings
         ),
@@ -269,6 +275,14 @@ let package = Package(
             dependencies: [
                 "StageSetController", "StageSetRuntime", "StageSetCore", "StageSetAPI", "KubeClient", "KubeAPI", "KubeModel",
                 "KubeEmbedded", "YAML", "StageSetTesting", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StageSetActionsTests",
+            dependencies: [
+                "StageSetActions", "StageSetCore", "StageSetAPI", "KubeClient", "KubeAPI", "KubeModel", "KubeEmbedded", "YAML",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -36,7 +36,8 @@ public struct ActionResult: Sendable, Hashable {
 ///
 /// Registering an executor on the ``PluginRegistry`` also registers its ``Spec`` for decoding, so an
 /// extension adds an action kind with one type. Throw to fail the action; the pipeline applies the
-/// action's `timeout` and `retries`.
+/// action's `timeout` (over all attempts) and `retries`, except after a ``StageSetError`` with
+/// `retry: .terminal` or a ``KubeError`` that is a denial or a 4xx other than 408/429.
 public protocol ActionExecutor: Sendable {
     /// The operation's typed configuration.
     associatedtype Spec: ActionOperationSpec

@@ -167,7 +167,7 @@ public struct ActionsStep: StageStep {
     }
 }
 
-/// Runs one action with its timeout and retries.
+/// Runs one action with its timeout (covering every attempt) and retries.
 enum ActionRunner {
     static func run(_ action: Action, work: StageWork, context: StageContext) async throws -> ActionResult {
         guard let operation = action.operation else {
@@ -177,20 +177,44 @@ enum ActionRunner {
             client: context.client, stageSet: work.stageSetKey, stage: work.stage.name,
             revision: work.source.artifact.revision, logger: context.logger)
         let attempts = max(1, (action.retries ?? 0) + 1)
-        var lastError: any Error = CancellationError()
-        for _ in 0..<attempts {
-            do {
-                return try await withDeadline(action.timeout?.seconds, named: action.name) {
-                    try await context.registry.execute(operation, of: action, context: actionContext)
+        let registry = context.registry
+        return try await withDeadline(action.timeout?.seconds, named: action.name) {
+            var attempt = 0
+            while true {
+                do {
+                    return try await registry.execute(operation, of: action, context: actionContext)
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    attempt += 1
+                    guard attempt < attempts, isRetryable(error) else { throw failure(error, of: action) }
+                    try await Task.sleep(for: backoff(afterAttempt: attempt - 1))
                 }
-            } catch let error as StageSetError where error.retry == .terminal {
-                throw error
-            } catch {
-                lastError = error
-                try Task.checkCancellation()
             }
         }
-        throw StageSetError.wrapping(lastError, as: .stageFailed, context: "action \"\(action.name)\"")
+    }
+
+    /// The pause after failed attempt `attempt` (0-based): `(attempt+1) * 500ms`, at most 5s.
+    static func backoff(afterAttempt attempt: Int) -> Duration {
+        .milliseconds(500 * min(attempt + 1, 10))
+    }
+
+    /// Whether another attempt may succeed: not after a terminal failure, a denial, or a client error
+    /// (4xx) other than 408 and 429.
+    static func isRetryable(_ error: any Error) -> Bool {
+        if let error = error as? StageSetError { return error.retry != .terminal }
+        if let error = error as? KubeError {
+            return !error.isForbidden && !((400..<500).contains(error.code) && error.code != 408 && error.code != 429)
+        }
+        return true
+    }
+
+    /// `error` as the action's failure: a denial is `RBACDenied` (terminal), anything else `StageFailed`.
+    static func failure(_ error: any Error, of action: Action) -> StageSetError {
+        if let error = error as? KubeError, error.isForbidden {
+            return StageSetError(.rbacDenied, "action \"\(action.name)\": \(error)", retry: .terminal)
+        }
+        return StageSetError.wrapping(error, as: .stageFailed, context: "action \"\(action.name)\"")
     }
 
     /// Runs `body`, failing it when `seconds` pass first.

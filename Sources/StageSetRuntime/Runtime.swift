@@ -2,18 +2,23 @@ public import Apply
 public import Artifacts
 public import Render
 public import StageSetCore
+import StageSetActions
 import StageSetDecryptorPGP
 public import StageSetDecryptors
 import StageSetSources
 
 extension PluginRegistry {
     /// Every built-in plugin: the Flux source resolver (ExternalArtifact, GitRepository, OCIRepository,
-    /// Bucket and producers) and the age, PGP and AWS KMS decryptors. Extension authors start from this
+    /// Bucket and producers), the age, PGP and AWS KMS decryptors, and the patch, delete and wait action
+    /// executors. Extension authors start from this
     /// value and register their own types on it.
     public static func standard() throws(PluginRegistryError) -> PluginRegistry {
         var registry = PluginRegistry.withBuiltInDecryptors()
         try registry.register(PGPDecryptor())
         try registry.register(FluxSourceResolver())
+        try registry.register(PatchExecutor())
+        try registry.register(DeleteExecutor())
+        try registry.register(WaitExecutor())
         return registry
     }
 }
