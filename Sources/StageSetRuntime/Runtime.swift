@@ -1,10 +1,10 @@
-public import Apply
-public import Artifacts
-public import Render
+import Apply
+import Artifacts
+import Render
 public import StageSetCore
 import StageSetActions
 import StageSetDecryptorPGP
-public import StageSetDecryptors
+import StageSetDecryptors
 import StageSetSources
 
 extension PluginRegistry {
