@@ -12,24 +12,14 @@ enum ApplyFailures {
         case is CancellationError, is StageSetError:
             return error
         case let error as KubeClientError where error.code == .noKindMatch:
-            return unknownKind(object)
+            return StageSetError.unknownKind(object)
         case let error as KubeError where error.isForbidden:
-            return StageSetError(
-                .rbacDenied,
-                "RBAC denied applying \(object) — grant the missing verb to the tenant ServiceAccount (\(error.message))",
-                retry: .terminal)
+            return StageSetError.rbacDenied("applying \(object)", error)
         case let error as KubeError where error.isInvalid || error.isBadRequest:
             return StageSetError(.stageFailed, "applying \(object) failed: \(error.message)", retry: .terminal)
         default:
             return StageSetError(.stageFailed, "applying \(object) failed: \(error)", retry: .backoff)
         }
-    }
-
-    static func unknownKind(_ object: String) -> StageSetError {
-        StageSetError(
-            .rbacDenied,
-            "\(object) refers to a kind not registered with the apiserver — install the corresponding CRD.",
-            retry: .terminal)
     }
 }
 

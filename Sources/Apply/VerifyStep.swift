@@ -299,10 +299,7 @@ struct Probe: Sendable {
         } catch let error as KubeError where error.isNotFound {
             return Reading(identity: identity, result: .notFound(), gvk: mapping.gvk)
         } catch let error as KubeError where error.isForbidden {
-            throw StageSetError(
-                .rbacDenied,
-                "RBAC denied reading \(identity.displayName) — grant the missing verb to the tenant ServiceAccount (\(error.message))",
-                retry: .terminal)
+            throw StageSetError.rbacDenied("reading \(identity.displayName)", error)
         } catch is CancellationError {
             throw CancellationError()
         } catch {

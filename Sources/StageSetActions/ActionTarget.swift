@@ -44,7 +44,9 @@ func actionFailure(_ action: Action, _ doing: String, _ error: any Error) -> any
     if error is CancellationError || error is StageSetError { return error }
     let prefix = "action \"\(action.name)\": \(doing)"
     if let error = error as? KubeError {
-        if error.isForbidden { return StageSetError(.rbacDenied, "\(prefix): forbidden: \(error)", retry: .terminal) }
+        if error.isForbidden {
+            return StageSetError(.rbacDenied, "\(prefix): RBAC denied — \(StageSetError.rbacAdvice(error))", retry: .terminal)
+        }
         if error.isNotFound { return StageSetError(.stageFailed, "\(prefix): not found: \(error)", retry: .transient) }
         if error.isPermanent { return StageSetError(.stageFailed, "\(prefix): \(error)", retry: .terminal) }
     }

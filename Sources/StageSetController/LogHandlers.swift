@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import KubeModel
 
 /// `--log-format`: one JSON object per line (the default, for log pipelines) or human-readable text.
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -23,35 +24,19 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [(String, String)] = [
-            ("ts", Self.timestamp()), ("level", event.level.rawValue), ("logger", label), ("msg", event.message.description),
+        var record: JSONObject = [
+            "ts": .string(Self.timestamp()), "level": .string(event.level.rawValue), "logger": .string(label),
+            "msg": .string(event.message.description),
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        for key in merged.keys.sorted() {
-            if let value = merged[key] { fields.append((key, value.description)) }
+        for key in merged.keys.sorted() where record[key] == nil {
+            if let value = merged[key] { record[key] = .string(value.description) }
         }
-        let line = "{" + fields.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ",") + "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        FileHandle.standardError.write(Data((JSON.encode(.object(record)) + "\n").utf8))
     }
 
     private static func timestamp() -> String {
         Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 
@@ -75,7 +60,7 @@ public struct TextLogHandler: LogHandler {
             + event.level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0) + event.message.description
         for key in merged.keys.sorted() {
             guard let value = merged[key]?.description else { continue }
-            line += " \(key)=" + (value.contains(" ") || value.isEmpty ? JSONLogHandler.quote(value) : value)
+            line += " \(key)=" + (value.contains(" ") || value.isEmpty ? JSON.encode(.string(value)) : value)
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

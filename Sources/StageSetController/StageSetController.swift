@@ -6,10 +6,6 @@ import KubeClient
 /// The StageSet controller: watches StageSets and their sources, queues the StageSets that need a look,
 /// and runs the ``Reconciler`` on a few workers (never two at once for one StageSet).
 public final class StageSetController: Sendable {
-    /// The Flux source kinds watched for new revisions and readiness changes.
-    public static let sourceKinds: [GroupVersionKind] = ["ExternalArtifact", "GitRepository", "OCIRepository", "Bucket"]
-        .map { GroupVersionKind(group: "source.toolkit.fluxcd.io", version: "v1", kind: $0) }
-
     public let reconciler: Reconciler
     /// The namespace watched; `nil` watches all.
     public let namespace: String?
@@ -20,15 +16,15 @@ public final class StageSetController: Sendable {
     private let sources: [Informer]
     private let onReconciled: @Sendable (ObjectKey, ReconcileResult) async -> Void
 
+    /// Watches StageSets and the source kinds the registry's resolvers name (``PluginRegistry/watchedSourceKinds``).
     public init(reconciler: Reconciler, namespace: String? = nil, workers: Int = 4,
-                sourceKinds: [GroupVersionKind] = StageSetController.sourceKinds,
                 onReconciled: @escaping @Sendable (ObjectKey, ReconcileResult) async -> Void = { _, _ in }) {
         self.reconciler = reconciler
         self.namespace = namespace
         self.workers = max(1, workers)
         self.onReconciled = onReconciled
         stageSets = Informer(client: reconciler.client, gvk: Reconciler.gvk, namespace: namespace)
-        sources = sourceKinds.map { Informer(client: reconciler.client, gvk: $0, namespace: namespace) }
+        sources = reconciler.registry.watchedSourceKinds.map { Informer(client: reconciler.client, gvk: $0, namespace: namespace) }
     }
 
     /// Whether the StageSet cache has loaded (the readiness probe).

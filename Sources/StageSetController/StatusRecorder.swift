@@ -6,8 +6,6 @@ import StageSetAPI
 /// Holds one StageSet's status during a reconcile and writes it through the status subresource when it
 /// changed: read the latest object, replace its status, retry on a write conflict.
 actor StatusRecorder {
-    static let gvk = GroupVersionKind(group: "stages.metio.wtf", version: "v1", kind: "StageSet")
-
     private let client: any KubernetesClient
     private let key: ObjectKey
     private let logger: Logger
@@ -41,7 +39,7 @@ actor StatusRecorder {
         }
         for _ in 0..<5 {
             do {
-                var latest = try await client.get(Self.gvk, namespace: key.namespace, name: key.name)
+                var latest = try await client.get(Reconciler.gvk, namespace: key.namespace, name: key.name)
                 latest.object["status"] = encoded
                 _ = try await client.updateStatus(latest)
                 written = status

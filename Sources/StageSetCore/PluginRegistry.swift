@@ -1,3 +1,4 @@
+public import KubeModel
 public import StageSetAPI
 
 /// Every plugin the pipeline uses, by name: source resolvers by `sourceRef.kind`, action executors by
@@ -92,6 +93,13 @@ public struct PluginRegistry: Sendable {
 
     /// The source kinds with a dedicated resolver, sorted.
     public var sourceKinds: [String] { resolvers.keys.sorted() }
+
+    /// Every registered resolver's watched kinds, without repeats, in a stable order.
+    public var watchedSourceKinds: [GroupVersionKind] {
+        var all = Set(resolvers.values.flatMap { type(of: $0).watchedKinds })
+        if let producerResolver { all.formUnion(type(of: producerResolver).watchedKinds) }
+        return all.sorted { $0.description < $1.description }
+    }
 }
 
 /// Decryptors keyed by ``KeyType``.

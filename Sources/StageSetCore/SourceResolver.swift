@@ -76,12 +76,16 @@ public protocol SourceResolver: Sendable {
     static var kinds: [String] { get }
     /// True for the resolver of producer kinds (any kind not registered otherwise).
     static var handlesProducers: Bool { get }
+    /// The kinds the controller watches for this resolver: a new artifact revision or a readiness change of
+    /// one of them wakes the StageSets that name it.
+    static var watchedKinds: [GroupVersionKind] { get }
 
     func resolve(_ reference: SourceReference, context: SourceContext) async throws -> ResolvedSource
 }
 
 extension SourceResolver {
     public static var handlesProducers: Bool { false }
+    public static var watchedKinds: [GroupVersionKind] { [] }
 }
 
 /// Downloads an artifact, checks its digest before unpacking, and extracts it into a private directory.

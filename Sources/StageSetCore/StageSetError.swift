@@ -1,3 +1,4 @@
+public import KubeAPI
 public import StageSetAPI
 
 /// A failure the controller reports on the StageSet: the `Ready` reason, a message in the user's terms,
@@ -32,5 +33,28 @@ public struct StageSetError: Error, Sendable, Hashable, CustomStringConvertible 
                                 retry: Retry = .backoff) -> StageSetError {
         if let error = error as? StageSetError { return error }
         return StageSetError(fallback, "\(context): \(error)", retry: retry)
+    }
+}
+
+extension StageSetError {
+    /// A 403 in the user's terms (CTL-49): `RBACDenied`, terminal, naming what was denied and who needs the
+    /// missing verb — e.g. "RBAC denied applying Deployment apps/web — grant the missing verb to the tenant
+    /// ServiceAccount (…)".
+    public static func rbacDenied(_ what: String, grantee: String = "the tenant ServiceAccount", _ error: KubeError)
+        -> StageSetError
+    {
+        StageSetError(.rbacDenied, "RBAC denied \(what) — \(rbacAdvice(error, grantee: grantee))", retry: .terminal)
+    }
+
+    /// What to do about a 403: "grant the missing verb to `grantee` (the server's message)".
+    public static func rbacAdvice(_ error: KubeError, grantee: String = "the tenant ServiceAccount") -> String {
+        "grant the missing verb to \(grantee) (\(error.message))"
+    }
+
+    /// A kind the API server does not serve (CTL-49): `RBACDenied`, terminal until the CRD is installed.
+    public static func unknownKind(_ object: String) -> StageSetError {
+        StageSetError(
+            .rbacDenied, "\(object) refers to a kind not registered with the apiserver — install the corresponding CRD.",
+            retry: .terminal)
     }
 }

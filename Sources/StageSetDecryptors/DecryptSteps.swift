@@ -1,6 +1,6 @@
 import Foundation
-public import KubeAPI
-public import KubeModel
+import KubeAPI
+import KubeModel
 public import StageSetCore
 
 /// The pipeline's decrypt step (when `spec.decryption` is set): a private copy of the extracted artifact
@@ -64,10 +64,7 @@ extension DecryptionKeys {
                 .stageFailed, "decryption Secret \(namespace)/\(name) not found (spec.decryption.secretRef)",
                 retry: .backoff)
         } catch let error as KubeError where error.isForbidden {
-            throw StageSetError(
-                .rbacDenied,
-                "RBAC denied reading Secret \(namespace)/\(name) — grant get on secrets to the tenant ServiceAccount",
-                retry: .terminal)
+            throw StageSetError.rbacDenied("reading Secret \(namespace)/\(name)", error)
         }
         var data: [String: [UInt8]] = [:]
         for (key, value) in secret.json["data"]?.objectValue ?? [:] {

@@ -1,4 +1,4 @@
-public import KubeAPI
+import KubeAPI
 public import KubeModel
 public import StageSetAPI
 public import StageSetCore
@@ -16,6 +16,8 @@ public struct FluxSourceResolver: SourceResolver {
     public static let defaultAPIVersion = "source.toolkit.fluxcd.io/v1"
     public static let kinds = ["ExternalArtifact", "GitRepository", "OCIRepository", "Bucket"]
     public static let handlesProducers = true
+    /// The four kinds in `source.toolkit.fluxcd.io/v1` (producers are seen through their ExternalArtifact).
+    public static let watchedKinds = kinds.map { GroupVersionKind(apiVersion: defaultAPIVersion, kind: $0) }
 
     public init() {}
 
@@ -149,17 +151,11 @@ public struct FluxSourceResolver: SourceResolver {
         if let error = error as? KubeError {
             if error.isNotFound { return StageSetError(.artifactNotFound, "\(what) not found", retry: .transient) }
             if error.isForbidden {
-                return StageSetError(
-                    .rbacDenied,
-                    "RBAC denied reading \(what) — grant the controller get/list on the source kind",
-                    retry: .terminal)
+                return StageSetError.rbacDenied("reading \(what)", grantee: "the controller's ServiceAccount", error)
             }
         }
         if let error = error as? KubeClientError, error.code == .noKindMatch {
-            return StageSetError(
-                .rbacDenied,
-                "\(what) refers to a kind not registered with the apiserver — install the corresponding CRD.",
-                retry: .terminal)
+            return StageSetError.unknownKind(what)
         }
         return StageSetError(.resolveFailed, "reading \(what): \(error)", retry: .backoff)
     }
