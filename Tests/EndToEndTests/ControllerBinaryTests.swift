@@ -7,12 +7,22 @@ import Testing
 @Suite(.timeLimit(.minutes(3)))
 struct ControllerBinaryTests {
     static func binary() throws -> URL {
-        // The test bundle lives in the build products directory, beside the executables.
-        let products = Bundle.main.bundleURL.lastPathComponent.hasSuffix(".xctest")
-            ? Bundle.main.bundleURL.deletingLastPathComponent() : Bundle.main.bundleURL
-        let candidates = [products, URL(fileURLWithPath: Harness.repository).appending(path: ".build/debug")]
-            .map { $0.appending(path: "stageset-controller") }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
+        try #require(BuildProducts.executable("stageset-controller", repository: URL(fileURLWithPath: Harness.repository)))
+    }
+
+    /// The controller on the embedded default: run from the repository, with no kubeconfig anywhere and no
+    /// in-cluster ServiceAccount (`home` stands in for `$HOME`).
+    static func controller(_ arguments: [String], home: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Harness.repository)
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home.path
+        environment.removeValue(forKey: "KUBECONFIG")
+        environment.removeValue(forKey: "KUBERNETES_SERVICE_HOST")
+        process.environment = environment
+        return process
     }
 
     @Test func quickstartOnceExitsZeroWhenReady() throws {
@@ -23,20 +33,11 @@ struct ControllerBinaryTests {
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
 
-        let process = Process()
-        process.executableURL = try Self.binary()
-        process.arguments = [
+        let process = try Self.controller([
             "--quickstart", "--once", "--once-timeout", "2m", "--log-format", "json",
             "--health-probe-bind-address", "127.0.0.1:0",
             "--embedded-kubeconfig-out", directory.appending(path: "kubeconfig").path,
-        ]
-        process.currentDirectoryURL = URL(fileURLWithPath: Harness.repository)
-        // No kubeconfig anywhere and no in-cluster ServiceAccount: the embedded default.
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory.path
-        environment.removeValue(forKey: "KUBECONFIG")
-        environment.removeValue(forKey: "KUBERNETES_SERVICE_HOST")
-        process.environment = environment
+        ], home: directory)
         process.standardOutput = log
         process.standardError = log
         try process.run()
@@ -58,18 +59,10 @@ struct ControllerBinaryTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let kubeconfig = directory.appending(path: "kubeconfig").path
-        let process = Process()
-        process.executableURL = try Self.binary()
-        process.arguments = [
+        let process = try Self.controller([
             "--quickstart", "--log-format", "json", "--health-probe-bind-address", "127.0.0.1:0",
             "--embedded-kubeconfig-out", kubeconfig,
-        ]
-        process.currentDirectoryURL = URL(fileURLWithPath: Harness.repository)
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory.path
-        environment.removeValue(forKey: "KUBECONFIG")
-        environment.removeValue(forKey: "KUBERNETES_SERVICE_HOST")
-        process.environment = environment
+        ], home: directory)
         let log = Pipe()
         process.standardError = log
         process.standardOutput = FileHandle.nullDevice

@@ -1,4 +1,5 @@
 import Foundation
+import StageSetTesting
 import Testing
 
 /// Runs the real `stagesetctl` binary (built next to the test bundle).
@@ -7,11 +8,7 @@ enum CLI {
         .deletingLastPathComponent()
 
     static func binary() throws -> URL {
-        // The test bundle lives in the build products directory, beside the executables.
-        let products = Bundle.main.bundleURL.lastPathComponent.hasSuffix(".xctest")
-            ? Bundle.main.bundleURL.deletingLastPathComponent() : Bundle.main.bundleURL
-        let candidates = [products, root.appending(path: ".build/debug")].map { $0.appending(path: "stagesetctl") }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
+        try #require(BuildProducts.executable("stagesetctl", repository: root))
     }
 
     /// Exit status, standard output and standard error of one run.
