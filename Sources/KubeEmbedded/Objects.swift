@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 import YAML
 
@@ -327,8 +328,21 @@ extension ServerCore {
         if context.resource.generation != .none { meta["generation"] = 1 } else { meta["generation"] = nil }
         object["metadata"] = .object(meta)
         if context.resource.hasStatus { object["status"] = nil }
+        Self.foldStringData(context.resource, &object)
         try completeNew(context, &object)
         return object
+    }
+
+    /// A Secret's write-only `stringData` merged into `data` (base64; it wins over a `data` key of the same
+    /// name) and dropped, as the real API server stores Secrets.
+    static func foldStringData(_ resource: ResourceInfo, _ object: inout JSONObject) {
+        guard resource.id == "/secrets", let stringData = object["stringData"]?.objectValue else { return }
+        var data = object["data"]?.objectValue ?? [:]
+        for (key, value) in stringData {
+            data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString())
+        }
+        object["data"] = .object(data)
+        object["stringData"] = nil
     }
 
     /// Stores a prepared new object; 409 when it exists. Dry-run returns it with an empty resourceVersion.
@@ -405,6 +419,7 @@ extension ServerCore {
             // Absent managedFields keep the live ones; an explicit value (even []) replaces them.
             if meta["managedFields"] == nil || meta["managedFields"]?.isNull == true { meta["managedFields"] = oldMeta["managedFields"] }
             new["metadata"] = .object(meta)
+            Self.foldStringData(resource, &new)
         }
         if resource.isCustom {
             try reportUnknownFields(context, normalizeCustom(resource, version: context.info.version, &new))

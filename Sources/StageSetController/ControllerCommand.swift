@@ -208,11 +208,10 @@ public struct ControllerCommand: AsyncParsableCommand, Sendable {
     static func clusterConfigured(kubeconfig: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Bool
     {
+        // An explicit --kubeconfig always means a cluster (loading it reports a missing file).
         if let kubeconfig, !kubeconfig.isEmpty { return true }
-        if let files = environment["KUBECONFIG"], !files.isEmpty { return true }
-        if let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty { return true }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return FileManager.default.fileExists(atPath: home + "/.kube/config")
+        if let files = try? KubeConfig.files(explicit: nil, environment: environment), !files.isEmpty { return true }
+        return !(environment["KUBERNETES_SERVICE_HOST"] ?? "").isEmpty
     }
 }
 

@@ -85,7 +85,7 @@ public struct Reconciler: Sendable {
         }
         let prior = (raw.json["status"]).flatMap { try? JSONValueDecoder().decode(StageSetStatus.self, from: $0) }
             ?? StageSetStatus()
-        let recorder = StatusRecorder(client: client, key: key, status: prior, logger: logger)
+        let recorder = StatusRecorder(client: client, object: raw, status: prior, logger: logger)
         let generation = raw.generation
 
         let stageSet: StageSet

@@ -4,17 +4,22 @@ import Logging
 import StageSetAPI
 
 /// Holds one StageSet's status during a reconcile and writes it through the status subresource when it
-/// changed: read the latest object, replace its status, retry on a write conflict.
+/// changed. Each write goes on top of the object the previous write returned; only a conflict (someone
+/// else changed the StageSet) costs a fresh read.
 actor StatusRecorder {
     private let client: any KubernetesClient
     private let key: ObjectKey
     private let logger: Logger
     private(set) var status: StageSetStatus
     private var written: StageSetStatus
+    /// The StageSet as last read or written; `nil` after a conflict.
+    private var latest: KubeObject?
 
-    init(client: any KubernetesClient, key: ObjectKey, status: StageSetStatus, logger: Logger) {
+    /// - Parameter object: the StageSet as the reconcile read it; `status` is its decoded status.
+    init(client: any KubernetesClient, object: KubeObject, status: StageSetStatus, logger: Logger) {
         self.client = client
-        self.key = key
+        self.key = object.key
+        self.latest = object
         self.status = status
         self.written = status
         self.logger = logger
@@ -39,12 +44,18 @@ actor StatusRecorder {
         }
         for _ in 0..<5 {
             do {
-                var latest = try await client.get(Reconciler.gvk, namespace: key.namespace, name: key.name)
-                latest.object["status"] = encoded
-                _ = try await client.updateStatus(latest)
+                var object: KubeObject
+                if let latest {
+                    object = latest
+                } else {
+                    object = try await client.get(Reconciler.gvk, namespace: key.namespace, name: key.name)
+                }
+                object.object["status"] = encoded
+                latest = try await client.updateStatus(object)
                 written = status
                 return
             } catch let error as KubeError where error.isConflict {
+                latest = nil
                 continue
             } catch let error as KubeError where error.isNotFound {
                 return

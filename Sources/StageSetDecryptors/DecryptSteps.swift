@@ -34,10 +34,11 @@ public struct SecretDataDecryptStep: StageStep {
     public init() {}
 
     public func run(_ work: inout StageWork, context: StageContext) async throws {
-        guard work.stageSet.spec.decryption != nil,
-              work.objects.contains(where: { $0.kind == "Secret" && $0.apiVersion == "v1" }) else { return }
+        // The keys are read only when some Secret actually carries a SOPS document.
+        let holders = work.objects.indices.filter { !SOPS.nestedDocuments(in: work.objects[$0]).isEmpty }
+        guard work.stageSet.spec.decryption != nil, !holders.isEmpty else { return }
         let keys = try await DecryptionKeys.forStage(work, context: context)
-        for index in work.objects.indices where work.objects[index].kind == "Secret" {
+        for index in holders {
             do {
                 work.objects[index] = try await SOPS.decryptingSecretData(
                     work.objects[index], keys: keys, registry: context.registry)

@@ -12,14 +12,11 @@ extension SOPS {
     public static func decryptingSecretData(
         _ secret: KubeObject, keys: DecryptionKeys, registry: PluginRegistry
     ) async throws(DecryptionError) -> KubeObject {
-        guard secret.kind == "Secret", secret.apiVersion == "v1",
-              let data = secret.json["data"]?.objectValue else { return secret }
+        let nested = nestedDocuments(in: secret)
+        guard !nested.isEmpty, let data = secret.json["data"]?.objectValue else { return secret }
         var result = secret
         var decrypted = data
-        for (name, value) in data {
-            guard let encoded = value.stringValue, let payload = Data(base64Encoded: encoded) else { continue }
-            let text = String(decoding: payload, as: UTF8.self)
-            guard nestedMarkers.contains(where: text.contains) else { continue }
+        for (name, payload) in nested {
             let plain: [UInt8]
             do {
                 plain = try await decrypt(Array(payload), format: SOPSFormat(fileName: name), keys: keys, registry: registry)
@@ -30,5 +27,16 @@ extension SOPS {
         }
         result.object["data"] = .object(decrypted)
         return result
+    }
+
+    /// The `data` entries of a v1 Secret that hold whole SOPS documents (decoded from base64), in order.
+    public static func nestedDocuments(in secret: KubeObject) -> [(key: String, payload: Data)] {
+        guard secret.kind == "Secret", secret.apiVersion == "v1",
+              let data = secret.json["data"]?.objectValue else { return [] }
+        return data.compactMap { name, value in
+            guard let encoded = value.stringValue, let payload = Data(base64Encoded: encoded),
+                  nestedMarkers.contains(where: String(decoding: payload, as: UTF8.self).contains) else { return nil }
+            return (name, payload)
+        }
     }
 }

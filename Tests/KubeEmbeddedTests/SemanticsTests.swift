@@ -209,3 +209,24 @@ struct SemanticsTests {
         }
     }
 }
+
+/// Secrets store `stringData` as base64 `data`, on every kind of write.
+struct SecretStringDataTests {
+    @Test func stringDataIsFoldedIntoData() async throws {
+        try await withHarness { harness in
+            let created = try await harness.request("POST", "/api/v1/namespaces/default/secrets", body: """
+                {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+                 "data": {"a": "YQ==", "b": "b2xk"}, "stringData": {"b": "new", "c": "see"}}
+                """)
+            #expect(created.status == 201)
+            #expect(created.json?["data"] == ["a": "YQ==", "b": "bmV3", "c": "c2Vl"])
+            #expect(created.json?["stringData"] == nil)
+            let patched = try await harness.request(
+                "PATCH", "/api/v1/namespaces/default/secrets/s", body: #"{"stringData": {"a": "changed"}}"#,
+                contentType: "application/merge-patch+json")
+            #expect(patched.status == 200)
+            #expect(patched.json?["data"]?["a"] == "Y2hhbmdlZA==")
+            #expect(patched.json?["stringData"] == nil)
+        }
+    }
+}
