@@ -31,7 +31,8 @@ final class Harness: Sendable {
     }
 
     /// Starts the servers and the controller (verify polls every 50 ms; nothing else differs from production).
-    static func start(registry: PluginRegistry? = nil) async throws -> Harness {
+    /// - Parameter namespace: the one namespace the controller watches (`--watch-namespaces`); `nil` for all.
+    static func start(registry: PluginRegistry? = nil, namespace: String? = nil) async throws -> Harness {
         let registry = try registry ?? PluginRegistry.standard()
         let work = FileManager.default.temporaryDirectory.appending(path: "stageset-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -45,7 +46,7 @@ final class Harness: Sendable {
             client: environment.client, registry: registry,
             pipeline: try .standard(allowLoopbackArtifacts: true, verifyPollInterval: .milliseconds(50)),
             options: options, logger: logger, identity: TenantClients(controller: environment.client).client)
-        let controller = StageSetController(reconciler: reconciler)
+        let controller = StageSetController(reconciler: reconciler, namespace: namespace)
         return Harness(environment: environment, workDirectory: work, controller: Task { await controller.run() })
     }
 
