@@ -1,6 +1,6 @@
 import Foundation
 public import KubeAPI
-public import KubeModel
+import KubeModel
 public import StageSetAPI
 public import StageSetCore
 

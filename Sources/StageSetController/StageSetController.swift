@@ -2,6 +2,7 @@ import KubeAPI
 public import KubeModel
 import Logging
 import KubeClient
+import StageSetAPI
 
 /// The StageSet controller: watches StageSets and their sources, queues the StageSets that need a look,
 /// and runs the ``Reconciler`` on a few workers (never two at once for one StageSet).
@@ -108,22 +109,18 @@ public final class StageSetController: Sendable {
 
     /// The StageSets (same namespace) whose stages name `source`, directly or — for an ExternalArtifact —
     /// through its producer back-pointer.
+    /// The StageSets in the source's namespace with a stage whose reference depends on `source`, as the
+    /// registry's resolvers judge (cross-namespace references wake on their interval only, as in the reference).
     func dependents(of source: KubeObject) -> [ObjectKey] {
-        let backPointer = source.kind == "ExternalArtifact" ? source.json["spec"]?["sourceRef"] : nil
+        let registry = reconciler.registry
+        let decoder = JSONValueDecoder()
         return stageSets.list().filter { stageSet in
             guard stageSet.namespace == source.namespace else { return false }
-            for stage in stageSet.json["spec"]?["stages"]?.arrayValue ?? [] {
-                let ref = stage["sourceRef"]
-                let kind = ref?["kind"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "ExternalArtifact"
-                let name = ref?["name"]?.stringValue ?? ""
-                let namespace = ref?["namespace"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? stageSet.namespace
-                guard namespace == source.namespace else { continue }
-                if kind == source.kind && name == source.name { return true }
-                if let backPointer, backPointer["kind"]?.stringValue == kind, backPointer["name"]?.stringValue == name {
-                    return true
-                }
+            return (stageSet.json["spec"]?["stages"]?.arrayValue ?? []).contains { stage in
+                guard let json = stage["sourceRef"],
+                      let reference = try? decoder.decode(SourceReference.self, from: json) else { return false }
+                return registry.reference(reference, in: stageSet.namespace, dependsOn: source)
             }
-            return false
         }.map(\.key)
     }
 

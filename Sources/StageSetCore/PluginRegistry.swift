@@ -94,6 +94,12 @@ public struct PluginRegistry: Sendable {
     /// The source kinds with a dedicated resolver, sorted.
     public var sourceKinds: [String] { resolvers.keys.sorted() }
 
+    /// Whether `reference` (in a StageSet of `namespace`) depends on `source`, as its resolver judges.
+    public func reference(_ reference: SourceReference, in namespace: String, dependsOn source: KubeObject) -> Bool {
+        guard let resolver = resolver(forKind: reference.effectiveKind) else { return false }
+        return type(of: resolver).reference(reference, in: namespace, dependsOn: source)
+    }
+
     /// Every registered resolver's watched kinds, without repeats, in a stable order.
     public var watchedSourceKinds: [GroupVersionKind] {
         var all = Set(resolvers.values.flatMap { type(of: $0).watchedKinds })

@@ -80,12 +80,22 @@ public protocol SourceResolver: Sendable {
     /// one of them wakes the StageSets that name it.
     static var watchedKinds: [GroupVersionKind] { get }
 
+    /// Whether a change of `source` (an object of one of ``watchedKinds``) can change what `reference`, in a
+    /// StageSet of `namespace`, resolves to — so that StageSet must be looked at again.
+    static func reference(_ reference: SourceReference, in namespace: String, dependsOn source: KubeObject) -> Bool
+
     func resolve(_ reference: SourceReference, context: SourceContext) async throws -> ResolvedSource
 }
 
 extension SourceResolver {
     public static var handlesProducers: Bool { false }
     public static var watchedKinds: [GroupVersionKind] { [] }
+
+    /// The object the reference names: same kind, name and namespace.
+    public static func reference(_ reference: SourceReference, in namespace: String, dependsOn source: KubeObject) -> Bool {
+        reference.effectiveKind == source.kind && reference.name == source.name
+            && (reference.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace) == source.namespace
+    }
 }
 
 /// Downloads an artifact, checks its digest before unpacking, and extracts it into a private directory.

@@ -21,6 +21,20 @@ public struct FluxSourceResolver: SourceResolver {
 
     public init() {}
 
+    /// The object named directly, or — for a producer reference — the ExternalArtifact whose back-pointer
+    /// names the producer (same kind, name and group; same namespace).
+    public static func reference(_ reference: SourceReference, in namespace: String, dependsOn source: KubeObject) -> Bool {
+        let referenceNamespace = reference.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace
+        guard referenceNamespace == source.namespace else { return false }
+        if reference.effectiveKind == source.kind && reference.name == source.name { return true }
+        guard reference.isProducer, source.kind == "ExternalArtifact",
+              let back = source.json["spec"]?["sourceRef"] else { return false }
+        let backGroup = (try? GroupVersion(parsing: back["apiVersion"]?.stringValue ?? ""))?.group ?? ""
+        let group = (try? GroupVersion(parsing: reference.apiVersion ?? ""))?.group ?? ""
+        return back["kind"]?.stringValue == reference.effectiveKind && back["name"]?.stringValue == reference.name
+            && backGroup == group
+    }
+
     public func resolve(_ reference: SourceReference, context: SourceContext) async throws -> ResolvedSource {
         let namespace = reference.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? context.namespace
         let kind = reference.effectiveKind
